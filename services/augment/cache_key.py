@@ -1,0 +1,29 @@
+"""Cache keys for translation legs: sha256 over an unambiguous encoding of all that fixes the output."""
+
+import hashlib
+import json
+from typing import Any
+
+from shared.re_data.text import nfc
+
+KEY_VERSION = "roundtrip-leg-v1"
+
+
+def normalise_source(text: str) -> str:
+    """NFC, surrounding whitespace stripped, inner runs of whitespace folded to one space."""
+    return " ".join(nfc(text).split())
+
+
+def leg_cache_key(
+    text: str,
+    *,
+    source_lang: str,
+    target_lang: str,
+    model: str,
+    revision: str,
+    decoding: dict[str, Any],
+) -> str:
+    # A JSON array: every field is delimited and escaped, so no two inputs encode alike.
+    payload = [KEY_VERSION, normalise_source(text), source_lang, target_lang, model, revision, decoding]
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

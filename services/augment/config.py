@@ -1,0 +1,43 @@
+"""Settings of the translation engine: which model serves each direction, and how it runs."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+
+from shared.settings import CommonSettings
+
+
+class EngineSettings(CommonSettings):
+    """Every field maps to ROUNDTRIP_<NAME>; `.env.example` lists them all."""
+
+    # One model per direction: a hub id or a local directory, plus a pinned revision.
+    model_ko_en: str = "Helsinki-NLP/opus-mt-ko-en"
+    revision_ko_en: str = "main"
+    model_en_ko: str = "Helsinki-NLP/opus-mt-tc-big-en-ko"
+    revision_en_ko: str = "main"
+    # No opus-mt model covers ko↔ja (opus-mt-en-jap is not Japanese): M2M100 with a forced target.
+    model_ko_ja: str = "facebook/m2m100_418M"
+    revision_ko_ja: str = "main"
+    model_ja_ko: str = "facebook/m2m100_418M"
+    revision_ja_ko: str = "main"
+    # Never reach a model hub; only local paths and the local HF cache are used.
+    offline: bool = False
+
+    device: str = "cpu"
+    dtype: Literal["float32", "float16", "bfloat16"] = "float32"
+    max_tokens_per_batch: int = Field(default=8192, ge=16)
+    max_batch_size: int = Field(default=64, ge=1)
+    max_source_tokens: int = Field(default=256, ge=8)
+    torch_threads: int | None = None
+
+    # Quality gates for back-translated sentences.
+    min_length_ratio: float = 0.5
+    max_length_ratio: float = 2.0
+    max_ngram_repeats: int = 3
+    min_hangul_share: float = 0.5
+
+
+@lru_cache
+def get_engine_settings() -> EngineSettings:
+    return EngineSettings()

@@ -1,0 +1,114 @@
+"""The back-translation engine: legs per direction over one cache, and a whole augmentation run."""
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.augment.backtranslate import DroppedRow, back_translate
+from services.augment.cached_leg import CachedLeg
+from services.augment.config import EngineSettings
+from services.augment.decoding import DecodingSettings
+from services.augment.entities import make_strategy
+from services.augment.quality import QualityGates
+from services.augment.registry import ModelSpec, pivot_legs
+from services.augment.translators.base import Translator
+from shared.re_data.schema import REExample
+
+TranslatorFactory = Callable[[ModelSpec], Translator]
+LegProgress = Callable[[str, str, int], None]  # pivot, leg name, texts done
+
+
+def hf_translator_factory(settings: EngineSettings) -> TranslatorFactory:
+    def make(spec: ModelSpec) -> Translator:
+        from services.augment.translators.hf import HFTranslator  # torch stays out until needed
+
+        return HFTranslator(spec, settings)
+
+    return make
+
+
+def _for_pivot(progress: LegProgress | None, pivot: str) -> Callable[[str, int], None] | None:
+    if progress is None:
+        return None
+    return lambda leg, done: progress(pivot, leg, done)
+
+
+@dataclass
+class AugmentReport:
+    rows_in: int
+    rows: list[REExample] = field(default_factory=list)
+    drops: list[DroppedRow] = field(default_factory=list)
+    rows_out: Counter[str] = field(default_factory=Counter)
+    drop_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    cache: dict[str, tuple[int, int]] = field(default_factory=dict)  # leg → (hits, misses)
+    seconds: float = 0.0
+
+    @property
+    def sentences_per_second(self) -> float:
+        return self.rows_in / self.seconds if self.seconds else 0.0
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: EngineSettings,
+        sessions: sessionmaker[Session],
+        translator_factory: TranslatorFactory | None = None,
+        produced_by: str | None = None,
+    ):
+        self.settings, self.sessions, self.produced_by = settings, sessions, produced_by
+        self.translator_factory = translator_factory or hf_translator_factory(settings)
+        self._legs: dict[str, CachedLeg] = {}
+
+    def leg(self, spec: ModelSpec) -> CachedLeg:
+        """One cached leg per direction, so each model loads once per process."""
+        if spec.direction not in self._legs:
+            translator = self.translator_factory(spec)
+            self._legs[spec.direction] = CachedLeg(translator, self.sessions, produced_by=self.produced_by)
+        return self._legs[spec.direction]
+
+    def gates(self) -> QualityGates:
+        s = self.settings
+        return QualityGates(s.min_length_ratio, s.max_length_ratio, s.max_ngram_repeats, s.min_hangul_share)
+
+    def augment(
+        self,
+        examples: Sequence[REExample],
+        *,
+        pivots: Sequence[str],
+        strategy: str = "locate",
+        decoding: DecodingSettings | None = None,
+        variants: int = 1,
+        progress: LegProgress | None = None,
+    ) -> AugmentReport:
+        decoding = decoding or DecodingSettings()
+        entity_strategy = make_strategy(strategy)
+        report = AugmentReport(rows_in=len(examples))
+        started = time.perf_counter()
+        for pivot in dict.fromkeys(pivots):
+            forward_spec, backward_spec = pivot_legs(self.settings, pivot)
+            forward, backward = self.leg(forward_spec), self.leg(backward_spec)
+            before = {leg.name: (leg.stats.hits, leg.stats.misses) for leg in (forward, backward)}
+            result = back_translate(
+                examples,
+                pivot=pivot,
+                forward=forward,
+                backward=backward,
+                strategy=entity_strategy,
+                gates=self.gates(),
+                decoding=decoding,
+                variants=variants,
+                progress=_for_pivot(progress, pivot),
+            )
+            report.rows += result.rows
+            report.drops += result.drops
+            report.rows_out[pivot] = len(result.rows)
+            report.drop_counts.update((pivot, drop.reason.value) for drop in result.drops)
+            for leg in (forward, backward):
+                hits0, misses0 = before[leg.name]
+                report.cache[leg.name] = (leg.stats.hits - hits0, leg.stats.misses - misses0)
+        report.seconds = time.perf_counter() - started
+        return report

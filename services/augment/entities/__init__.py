@@ -1,0 +1,17 @@
+"""Entity-preservation strategies, chosen by name."""
+
+from services.augment.entities.base import EntityStrategy
+from services.augment.entities.locate import LocateStrategy
+from services.augment.entities.protect import ProtectStrategy
+
+STRATEGIES: dict[str, type[LocateStrategy] | type[ProtectStrategy]] = {
+    LocateStrategy.name: LocateStrategy,
+    ProtectStrategy.name: ProtectStrategy,
+}
+
+
+def make_strategy(name: str) -> EntityStrategy:
+    try:
+        return STRATEGIES[name]()
+    except KeyError:
+        raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}") from None

@@ -1,0 +1,17 @@
+"""`roundtrip`: the command line. Each service adds its own commands."""
+
+import typer
+
+from services.augment.cli import augment_command, models_app
+
+app = typer.Typer(help="Back-translation augmentation and KLUE-RE experiments.", no_args_is_help=True)
+app.command("augment")(augment_command)
+app.add_typer(models_app, name="models")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""KLUE-RE data: labels, row schema, validated reading and writing."""

@@ -1,0 +1,54 @@
+import unicodedata
+
+from services.augment.cache_key import leg_cache_key, normalise_source
+from services.augment.decoding import DecodingMode, DecodingSettings
+
+BASE = {"source_lang": "ko", "target_lang": "en", "model": "m", "revision": "r"}
+
+
+def key(text: str, decoding: DecodingSettings | None = None, **overrides: str) -> str:
+    settings = (decoding or DecodingSettings()).canonical()
+    return leg_cache_key(text, **(BASE | overrides), decoding=settings)
+
+
+def test_nfc_and_whitespace_variants_share_a_key() -> None:
+    text = "이순신은  조선의 장군이다. "
+    assert key(text) == key(unicodedata.normalize("NFD", text)) == key("이순신은 조선의 장군이다.")
+    assert normalise_source(" a \t b ") == "a b"
+
+
+def test_every_field_changes_the_key() -> None:
+    keys = {
+        key("x"),
+        key("y"),
+        key("x", source_lang="en", target_lang="ko"),
+        key("x", target_lang="ja"),
+        key("x", model="other"),
+        key("x", revision="r2"),
+        key("x", DecodingSettings(num_beams=5)),
+        key("x", DecodingSettings(mode=DecodingMode.GREEDY)),
+        key("x", DecodingSettings(max_new_tokens=40)),
+    }
+    assert len(keys) == 9
+
+
+def test_the_encoding_is_unambiguous() -> None:
+    # Naive concatenation would make these equal ("a|b" + "c" vs "a" + "b|c").
+    assert key("a", model="b|c") != key("a|b", model="c")
+    assert key('x","ko', model="m") != key("x", model='ko","m')
+
+
+def test_settings_that_do_not_affect_output_do_not_split_the_cache() -> None:
+    greedy_a = DecodingSettings(mode=DecodingMode.GREEDY, top_k=50, temperature=0.7, num_beams=8)
+    greedy_b = DecodingSettings(mode=DecodingMode.GREEDY)
+    assert key("x", greedy_a) == key("x", greedy_b)
+    assert key("x", DecodingSettings(mode=DecodingMode.SAMPLE, seed=1)) != key(
+        "x", DecodingSettings(mode=DecodingMode.SAMPLE, seed=2)
+    )
+
+
+def test_generate_always_gets_every_decoding_knob() -> None:
+    kwargs = DecodingSettings(mode=DecodingMode.GREEDY).generate_kwargs()
+    assert kwargs["num_beams"] == 1 and kwargs["do_sample"] is False
+    for knob in ("max_new_tokens", "num_return_sequences", "repetition_penalty", "length_penalty"):
+        assert knob in kwargs

@@ -1,0 +1,55 @@
+"""Deterministic test translators. They live here only, never in the product."""
+
+from collections.abc import Callable, Sequence
+
+from services.augment.decoding import DecodingSettings
+
+
+class FunctionTranslator:
+    """Translates with a plain function of (text, variant); counts what reaches it."""
+
+    def __init__(
+        self,
+        source_lang: str,
+        target_lang: str,
+        function: Callable[[str, int], str],
+        model: str = "test/function",
+        revision: str = "v1",
+    ):
+        self.source_lang, self.target_lang = source_lang, target_lang
+        self.function, self.model, self.revision = function, model, revision
+        self.calls = 0
+        self.texts_seen: list[str] = []
+
+    def translate(self, texts: Sequence[str], decoding: DecodingSettings) -> list[list[str]]:
+        self.calls += 1
+        self.texts_seen += texts
+        return [[self.function(text, v) for v in range(decoding.num_return_sequences)] for text in texts]
+
+
+def to_pivot(text: str, variant: int) -> str:
+    """ko→pivot: a reversible wrapper, so the return leg can produce controlled Korean."""
+    return f"<{variant}>{text}"
+
+
+def paraphrase_back(text: str, _variant: int) -> str:
+    """pivot→ko: unwrap and paraphrase the way MT does (a new opening, a changed ending)."""
+    variant, body = text[1:].split(">", 1)
+    body = body.rstrip(".")
+    return f"{'한편 ' if variant == '0' else '또한 '}{body}고 한다."
+
+
+def fake_factory(overrides: dict[str, FunctionTranslator] | None = None):  # type: ignore[no-untyped-def]
+    """A translator factory for Engine: every ko→X leg wraps, every X→ko leg paraphrases."""
+    made: dict[str, FunctionTranslator] = {}
+
+    def make(spec):  # type: ignore[no-untyped-def]
+        if overrides and spec.direction in overrides:
+            made[spec.direction] = overrides[spec.direction]
+        else:
+            function = to_pivot if spec.source_lang == "ko" else paraphrase_back
+            made[spec.direction] = FunctionTranslator(spec.source_lang, spec.target_lang, function)
+        return made[spec.direction]
+
+    make.made = made  # type: ignore[attr-defined]
+    return make
