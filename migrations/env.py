@@ -1,7 +1,6 @@
 """Alembic environment: the URL comes from the caller's config, else from ROUNDTRIP_DATABASE_URL."""
 
 from alembic import context
-from sqlalchemy import pool
 
 from shared.db import models  # noqa: F401  (registers the tables)
 from shared.db.base import Base
@@ -24,7 +23,6 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = make_engine(database_url())
-    engine.pool = pool.NullPool(engine.pool._creator)  # one-shot: no pooled connections left open
     with engine.connect() as connection:
         context.configure(
             connection=connection,
@@ -33,6 +31,7 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+    engine.dispose()  # one-shot: leave no pooled connections open
 
 
 if context.is_offline_mode():

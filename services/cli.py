@@ -3,10 +3,12 @@
 import typer
 
 from services.augment.cli import augment_command, models_app
+from services.augment.keys_cli import keys_app
 
 app = typer.Typer(help="Back-translation augmentation and KLUE-RE experiments.", no_args_is_help=True)
 app.command("augment")(augment_command)
 app.add_typer(models_app, name="models")
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:

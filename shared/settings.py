@@ -26,6 +26,8 @@ class CommonSettings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     redis_url: str = "redis://localhost:6379/0"
+    # A task not acknowledged within this many seconds is handed to another worker (Redis broker).
+    broker_visibility_timeout_s: int = 3600
     log_level: str = "INFO"
     log_json: bool = False
 

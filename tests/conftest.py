@@ -12,20 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 sys.path.insert(0, str(Path(__file__).parent))  # factories, fakes
 
 from factories import tiny_examples
+from needs import service_missing
 
+from shared.db import models
+from shared.db.base import Base
 from shared.db.migrate import upgrade
 from shared.db.session import engine_for, session_factory
 
 POSTGRES_URL_VAR = "ROUNDTRIP_TEST_POSTGRES_URL"
-# CI sets this so a missing service fails the run instead of skipping its tests.
-REQUIRE_SERVICES_VAR = "ROUNDTRIP_REQUIRE_SERVICES"
 KLUE_TRAIN = Path(__file__).resolve().parents[2] / "shared/data/klue-re/train.jsonl"
-
-
-def service_missing(what: str) -> None:
-    if os.environ.get(REQUIRE_SERVICES_VAR) == "1":
-        pytest.fail(f"{what} is required ({REQUIRE_SERVICES_VAR}=1) but not available")
-    pytest.skip(f"{what} not available")
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +43,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         engine_for(url).dispose()
         return
     url = request.getfixturevalue("postgres_url")
+    assert models.TranslationLeg.__tablename__ in Base.metadata.tables  # every table is registered
+    tables = ", ".join(Base.metadata.tables)
     with engine_for(url).begin() as connection:
-        connection.execute(text("TRUNCATE translation_legs"))
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield url
 
 

@@ -53,3 +53,38 @@ def fake_factory(overrides: dict[str, FunctionTranslator] | None = None):  # typ
 
     make.made = made  # type: ignore[attr-defined]
     return make
+
+
+POISON = "POISON"
+
+
+class WorkerTranslator(FunctionTranslator):
+    """For real worker processes: optionally slow, and it kills its own process on a poison text
+    (the way an out-of-memory kill or a segfault in a model would)."""
+
+    def __init__(self, *args, delay_s: float = 0.0, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.delay_s = delay_s
+
+    def translate(self, texts, decoding):  # type: ignore[no-untyped-def]
+        import os
+        import signal
+        import time
+
+        if any(POISON in text for text in texts):
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(self.delay_s)
+        return super().translate(texts, decoding)
+
+
+def service_factory(settings):  # type: ignore[no-untyped-def]
+    """ROUNDTRIP_TRANSLATOR_FACTORY=fakes:service_factory (with tests/ on PYTHONPATH)."""
+    import os
+
+    delay = float(os.environ.get("ROUNDTRIP_TEST_TRANSLATE_DELAY_S", "0"))
+
+    def make(spec):  # type: ignore[no-untyped-def]
+        function = to_pivot if spec.source_lang == "ko" else paraphrase_back
+        return WorkerTranslator(spec.source_lang, spec.target_lang, function, delay_s=delay)
+
+    return make

@@ -38,6 +38,7 @@ def back_translate(
     decoding: DecodingSettings,
     variants: int = 1,
     progress: Callable[[str, int], None] | None = None,
+    produced_by: str | None = None,
 ) -> PivotResult:
     """ko→pivot (`variants` outputs each), pivot→ko (one each), then entities and quality gates."""
     result = PivotResult(pivot)
@@ -53,9 +54,9 @@ def back_translate(
         return (lambda done: progress(leg.name, done)) if progress else None
 
     forward_decoding, backward_decoding = decoding.with_returns(variants), decoding.with_returns(1)
-    pivots = forward.translate([p.text for _, p in prepared], forward_decoding, report(forward))
+    pivots = forward.translate([p.text for _, p in prepared], forward_decoding, report(forward), produced_by)
     flat = [text for outputs in pivots for text in outputs]
-    returned = iter(backward.translate(flat, backward_decoding, report(backward)))
+    returned = iter(backward.translate(flat, backward_decoding, report(backward), produced_by))
     decoding_used = {"forward": forward_decoding.canonical(), "backward": backward_decoding.canonical()}
     legs = tuple(
         TranslationLegInfo(

@@ -22,14 +22,8 @@ class LegStats:
 
 
 class CachedLeg:
-    def __init__(
-        self,
-        translator: Translator,
-        sessions: sessionmaker[Session],
-        *,
-        produced_by: str | None = None,
-    ):
-        self.translator, self.sessions, self.produced_by = translator, sessions, produced_by
+    def __init__(self, translator: Translator, sessions: sessionmaker[Session]):
+        self.translator, self.sessions = translator, sessions
         self.stats = LegStats()
 
     @property
@@ -48,21 +42,29 @@ class CachedLeg:
         )
 
     def translate(
-        self, texts: Sequence[str], decoding: DecodingSettings, progress: Progress | None = None
+        self,
+        texts: Sequence[str],
+        decoding: DecodingSettings,
+        progress: Progress | None = None,
+        produced_by: str | None = None,
     ) -> list[list[str]]:
-        """Outputs per text (`num_return_sequences` each), in order; only cache misses reach the model."""
+        """Outputs per text (`num_return_sequences` each), in order; only cache misses reach the model.
+
+        `produced_by` names the team whose request first stored a row (the cache is shared)."""
         normalised = [normalise_source(text) for text in texts]
         unique = list(dict.fromkeys(normalised))
         outputs: dict[str, list[str]] = {}
         for start in range(0, len(unique), CHUNK_SIZE):
             chunk = unique[start : start + CHUNK_SIZE]
-            outputs.update(self._translate_chunk(chunk, decoding))
+            outputs.update(self._translate_chunk(chunk, decoding, produced_by))
             if progress:
                 progress(len(chunk))
         self.stats.texts += len(texts)
         return [outputs[text] for text in normalised]
 
-    def _translate_chunk(self, texts: list[str], decoding: DecodingSettings) -> dict[str, list[str]]:
+    def _translate_chunk(
+        self, texts: list[str], decoding: DecodingSettings, produced_by: str | None
+    ) -> dict[str, list[str]]:
         keys = {text: self.key(text, decoding) for text in texts}
         with self.sessions.begin() as session:
             cached = cache_repository.get_outputs(session, keys.values())
@@ -84,7 +86,7 @@ class CachedLeg:
                 "revision": t.revision,
                 "decoding": decoding.canonical(),
                 "outputs": outputs,
-                "produced_by": self.produced_by,
+                "produced_by": produced_by,
             }
             for text, outputs in zip(missing, translated, strict=True)
         ]

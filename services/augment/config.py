@@ -41,3 +41,33 @@ class EngineSettings(CommonSettings):
 @lru_cache
 def get_engine_settings() -> EngineSettings:
     return EngineSettings()
+
+
+class ServiceSettings(EngineSettings):
+    """The REST service and its workers: limits, chunking, time limits, readiness."""
+
+    # Uploads larger than this are refused with 413 before the body is read.
+    max_upload_bytes: int = 50 * 1024 * 1024
+    # Most texts in one POST /v1/translations/lookup.
+    lookup_max_texts: int = 1000
+    # Most texts in one POST /v1/translations (translated through the queue).
+    translate_max_texts: int = 64
+    # How long POST /v1/translations waits for a worker.
+    translate_timeout_s: float = 60.0
+    # Rows per chunk: the unit of work a worker takes.
+    chunk_rows: int = Field(default=256, ge=1)
+    # Hard time limit of one chunk; must stay below the broker's visibility timeout.
+    chunk_time_limit_s: int = 1800
+    # A chunk whose worker dies this many times fails its job.
+    chunk_max_attempts: int = 3
+    # Worker children are replaced once they use this much memory (KiB).
+    worker_max_memory_per_child_kb: int = 12_000_000
+    # Import path ("module:function") of a translator factory; empty means transformers models.
+    translator_factory: str | None = None
+    # Queues /readyz requires a live worker for.
+    required_queues: str = "augment.en,augment.ja"
+
+
+@lru_cache
+def get_service_settings() -> ServiceSettings:
+    return ServiceSettings()

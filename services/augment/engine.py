@@ -1,5 +1,6 @@
 """The back-translation engine: legs per direction over one cache, and a whole augmentation run."""
 
+import importlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -19,6 +20,12 @@ from shared.re_data.schema import REExample
 
 TranslatorFactory = Callable[[ModelSpec], Translator]
 LegProgress = Callable[[str, str, int], None]  # pivot, leg name, texts done
+
+
+def translator_factory_from_path(path: str) -> Callable[[EngineSettings], TranslatorFactory]:
+    """Import a factory named "module:function" (e.g. a CTranslate2 backend) that takes settings."""
+    module_name, _, function_name = path.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)  # type: ignore[no-any-return]
 
 
 def hf_translator_factory(settings: EngineSettings) -> TranslatorFactory:
@@ -57,9 +64,8 @@ class Engine:
         settings: EngineSettings,
         sessions: sessionmaker[Session],
         translator_factory: TranslatorFactory | None = None,
-        produced_by: str | None = None,
     ):
-        self.settings, self.sessions, self.produced_by = settings, sessions, produced_by
+        self.settings, self.sessions = settings, sessions
         self.translator_factory = translator_factory or hf_translator_factory(settings)
         self._legs: dict[str, CachedLeg] = {}
 
@@ -67,8 +73,13 @@ class Engine:
         """One cached leg per direction, so each model loads once per process."""
         if spec.direction not in self._legs:
             translator = self.translator_factory(spec)
-            self._legs[spec.direction] = CachedLeg(translator, self.sessions, produced_by=self.produced_by)
+            self._legs[spec.direction] = CachedLeg(translator, self.sessions)
         return self._legs[spec.direction]
+
+    def pivot_legs(self, pivot: str) -> tuple[CachedLeg, CachedLeg]:
+        """ko→pivot and pivot→ko."""
+        forward_spec, backward_spec = pivot_legs(self.settings, pivot)
+        return self.leg(forward_spec), self.leg(backward_spec)
 
     def gates(self) -> QualityGates:
         s = self.settings
@@ -83,14 +94,14 @@ class Engine:
         decoding: DecodingSettings | None = None,
         variants: int = 1,
         progress: LegProgress | None = None,
+        produced_by: str | None = None,
     ) -> AugmentReport:
         decoding = decoding or DecodingSettings()
         entity_strategy = make_strategy(strategy)
         report = AugmentReport(rows_in=len(examples))
         started = time.perf_counter()
         for pivot in dict.fromkeys(pivots):
-            forward_spec, backward_spec = pivot_legs(self.settings, pivot)
-            forward, backward = self.leg(forward_spec), self.leg(backward_spec)
+            forward, backward = self.pivot_legs(pivot)
             before = {leg.name: (leg.stats.hits, leg.stats.misses) for leg in (forward, backward)}
             result = back_translate(
                 examples,
@@ -102,6 +113,7 @@ class Engine:
                 decoding=decoding,
                 variants=variants,
                 progress=_for_pivot(progress, pivot),
+                produced_by=produced_by,
             )
             report.rows += result.rows
             report.drops += result.drops

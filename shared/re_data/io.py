@@ -95,10 +95,11 @@ def write_jsonl(examples: Iterable[REExample], stream: IO[str]) -> int:
     return count
 
 
-def write_csv(examples: Iterable[REExample], stream: IO[str]) -> int:
+def write_csv(examples: Iterable[REExample], stream: IO[str], *, header: bool = True) -> int:
     """The competition layout; entity columns as Python dict strings, provenance as JSON."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, "provenance"])
+    if header:
+        writer.writerow([*CSV_COLUMNS, "provenance"])
     count = 0
     for example in examples:
         provenance = example.provenance.model_dump_json() if example.provenance else ""

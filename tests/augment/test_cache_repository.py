@@ -67,7 +67,7 @@ def _write_overlapping(url: str, worker: int, barrier, errors) -> None:  # type:
             leg.translate(texts, DECODING)
             with sessions.begin() as session:
                 cache_repository.insert_missing(session, [leg_row(f"shared-{i}") for i in range(300)])
-    except Exception as error:
+    except Exception:
         errors.put(traceback.format_exc())
         raise
 

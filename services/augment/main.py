@@ -1,0 +1,27 @@
+"""The Roundtrip augmentation API: `uvicorn services.augment.main:app`."""
+
+from fastapi import FastAPI
+
+from services.augment.api import augmentations, datasets, health, models, translations
+from services.augment.body_limit import BodySizeLimit
+from services.augment.config import get_service_settings
+from services.augment.errors import install_handlers
+from shared.logging import configure_logging
+
+
+def create_app() -> FastAPI:
+    settings = get_service_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    app = FastAPI(
+        title="Roundtrip",
+        summary="Back-translation augmentation for KLUE-RE, with a translation cache shared by teams.",
+        version="0.1.0",
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    install_handlers(app)
+    for router in (health.router, datasets.router, augmentations.router, translations.router, models.router):
+        app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,167 @@
+"""The REST API's contract without a worker: uploads, validation, auth, isolation, idempotency."""
+
+import json
+
+import pytest
+from factories import tiny_examples
+from service_helpers import api_key, service_env
+from sqlalchemy import func, select
+
+from shared.db.models import AugmentationJob, Dataset, DatasetRow
+from shared.db.session import session_scope
+
+
+def jsonl_bytes(rows: list[dict]) -> bytes:  # type: ignore[type-arg]
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode()
+
+
+def records() -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(e.model_dump_json(exclude_none=True)) for e in tiny_examples()]
+
+
+@pytest.fixture
+def api(store, make_client):  # type: ignore[no-untyped-def]
+    postgres_url, redis_url = store
+    client = make_client(service_env(postgres_url, redis_url))
+    return client, postgres_url
+
+
+def stored_counts(url: str) -> tuple[int, int]:
+    with session_scope(url) as session:
+        datasets = session.scalar(select(func.count()).select_from(Dataset))
+        rows = session.scalar(select(func.count()).select_from(DatasetRow))
+    return datasets or 0, rows or 0
+
+
+def upload(client, headers, data: bytes, filename: str = "train.jsonl"):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/v1/datasets", headers=headers, files={"file": (filename, data)}, data={"name": "train"}
+    )
+
+
+def test_multipart_and_json_uploads_are_stored_with_their_report(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-a")
+    created = upload(client, headers, jsonl_bytes(records()))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["row_count"] == 16
+    assert body["label_counts"]["org:place_of_headquarters"] == 2
+    assert body["entity_type_counts"]["PER"] >= 10
+    as_json = client.post("/v1/datasets", headers=headers, json={"name": "again", "rows": records()[:3]})
+    assert as_json.status_code == 201, as_json.text
+    listing = client.get("/v1/datasets", headers=headers).json()
+    assert listing["total"] == 2
+    assert (
+        client.get(f"/v1/datasets/{body['id']}", headers=headers).json()["fingerprint"] == body["fingerprint"]
+    )
+
+
+def test_malformed_lines_are_listed_and_nothing_is_stored(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-a")
+    rows = records()
+    rows[3]["label"] = "per:hobby"
+    data = jsonl_bytes(rows[:5]) + b"\n{broken\n"
+    answer = upload(client, headers, data)
+    assert answer.status_code == 422
+    details = answer.json()["details"]
+    assert {"file": "train.jsonl", "line": 4, "field": "label"}.items() <= details[0].items()
+    assert details[1]["line"] == 6 and "invalid JSON" in details[1]["message"]
+    assert stored_counts(url) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "field_message"),
+    [("이순신은\ud800 장군이다.", "lone surrogate"), ("이순신은\x00 장군이다.", "NUL")],
+)
+def test_lone_surrogates_and_nul_bytes_are_refused(api, sentence: str, field_message: str) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-a")
+    row = records()[0] | {"sentence": sentence}
+    body = json.dumps({"name": "bad", "rows": [records()[1], row]})  # escaped: survives transport
+    answer = client.post("/v1/datasets", headers=headers | {"content-type": "application/json"}, content=body)
+    assert answer.status_code == 422, answer.text
+    [detail] = answer.json()["details"]
+    assert detail["line"] == 2 and field_message in detail["message"]
+    assert stored_counts(url) == (0, 0)
+
+
+def test_oversize_body_is_refused_before_reading(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-a")
+    answer = upload(client, headers, b"x" * 400_000)
+    assert answer.status_code == 413
+    assert "exceeds the limit" in answer.json()["error"]
+    assert stored_counts(url) == (0, 0)
+
+
+def test_wrong_content_type_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-a") | {"content-type": "text/plain"}
+    answer = client.post("/v1/datasets", headers=headers, content=jsonl_bytes(records()))
+    assert answer.status_code == 415
+    assert "multipart/form-data" in answer.json()["error"]
+
+
+def test_keys_scopes_and_team_isolation(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    team_a, team_b = api_key(url, "team-a"), api_key(url, "team-b")
+    reader = api_key(url, "team-a", scope="read")
+    dataset_id = upload(client, team_a, jsonl_bytes(records())).json()["id"]
+    assert client.get("/v1/datasets").status_code == 401
+    assert client.get("/v1/datasets", headers={"Authorization": "Bearer rt_wrong"}).status_code == 401
+    assert upload(client, reader, jsonl_bytes(records())).status_code == 403
+    assert client.get(f"/v1/datasets/{dataset_id}", headers=reader).status_code == 200
+    assert client.get(f"/v1/datasets/{dataset_id}", headers=team_b).status_code == 404
+    assert client.get("/v1/datasets", headers=team_b).json()["total"] == 0
+    job = client.post("/v1/augmentations", headers=team_a, json={"dataset_id": dataset_id, "pivots": ["en"]})
+    assert job.status_code == 202
+    job_id = job.json()["id"]
+    assert client.get(f"/v1/augmentations/{job_id}", headers=team_b).status_code == 404
+    assert client.post(f"/v1/augmentations/{job_id}/cancel", headers=team_b).status_code == 404
+    foreign = client.post(
+        "/v1/augmentations", headers=team_b, json={"dataset_id": dataset_id, "pivots": ["en"]}
+    )
+    assert foreign.status_code == 404
+
+
+def test_identical_requests_return_the_live_job_and_bad_pivots_are_refused(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-a")
+    dataset_id = upload(client, headers, jsonl_bytes(records())).json()["id"]
+    request = {"dataset_id": dataset_id, "pivots": ["en", "ja"], "variants": 1}
+    first = client.post("/v1/augmentations", headers=headers, json=request)
+    again = client.post("/v1/augmentations", headers=headers, json=request | {"pivots": ["ja", "en"]})
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert first.json()["id"] == again.json()["id"]
+    status = first.json()
+    assert status["state"] == "queued"
+    assert status["progress"]["en"] == {
+        "chunks_done": 0, "chunks_total": 4, "sentences_done": 0, "sentences_total": 16, "rows_out": 0,
+    }  # fmt: skip
+    bad = client.post("/v1/augmentations", headers=headers, json=request | {"pivots": ["fr"]})
+    assert bad.status_code == 422 and "unsupported pivot 'fr'" in bad.json()["error"]
+    unknown_field = client.post("/v1/augmentations", headers=headers, json=request | {"speed": "max"})
+    assert unknown_field.status_code == 422
+    cancelled = client.post(f"/v1/augmentations/{first.json()['id']}/cancel", headers=headers)
+    assert cancelled.json()["state"] == "cancelled"
+    retried = client.post("/v1/augmentations", headers=headers, json=request)
+    assert retried.status_code == 202 and retried.json()["id"] != first.json()["id"]
+    with session_scope(url) as session:
+        assert session.scalar(select(func.count()).select_from(AugmentationJob)) == 2
+
+
+def test_healthz_answers_without_backends(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 503  # no worker is running in this module
+    assert ready.json()["checks"]["postgres"] == "ok" and ready.json()["checks"]["redis"] == "ok"
+    assert ready.json()["checks"]["queue augment.en"] == "no live worker"
+
+
+def test_openapi_docs_are_served(api) -> None:  # type: ignore[no-untyped-def]
+    client, _ = api
+    assert client.get("/docs").status_code == 200
+    assert "/v1/translations/lookup" in client.get("/openapi.json").json()["paths"]
