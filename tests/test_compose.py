@@ -1,50 +1,98 @@
-"""docker-compose.yml checked statically: there is no Docker engine in CI."""
+"""docker-compose.yml, its GPU override and the Procfile, checked statically (no Docker engine in CI)."""
 
+import importlib.util
 import shlex
+import tomllib
 from pathlib import Path
 
 import yaml
 
-from services.augment.config import EngineSettings
+from services.augment.config import ServiceSettings
+from shared.queues import Queue
 from shared.settings import ENV_PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
+KNOWN_SETTINGS = {ENV_PREFIX + field.upper() for field in ServiceSettings.model_fields}
+EXTRAS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
 
 
-def compose() -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+def load(name: str) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / name).read_text())
 
 
-def test_every_service_has_an_image_or_a_build_that_exists() -> None:
-    services = compose()["services"]
-    assert {"postgres", "redis", "migrate"} <= set(services)
+def module_exists(dotted: str) -> bool:
+    return importlib.util.find_spec(dotted) is not None
+
+
+def check_command(command: list[str], dockerfile: str = "") -> None:
+    """Every program and module a command names exists, and its image installs what it needs."""
+    program = Path(command[0]).name
+    assert program in {"alembic", "uvicorn", "celery"}, command
+    if program == "alembic":
+        assert (ROOT / "alembic.ini").is_file()
+    if program == "uvicorn":
+        module, _, attribute = command[1].partition(":")
+        assert module_exists(module) and attribute == "app"
+    if program == "celery":
+        app_module = command[command.index("-A") + 1]
+        assert module_exists(app_module)
+        if "-Q" in command:
+            assert all(
+                q in {queue.value for queue in Queue} for q in command[command.index("-Q") + 1].split(",")
+            )
+        if "flower" in command:
+            assert "ops" in EXTRAS and any(dep.startswith("flower") for dep in EXTRAS["ops"])
+            assert ".[augment,ops]" in dockerfile
+
+
+def test_services_images_and_dependencies() -> None:
+    services = load("docker-compose.yml")["services"]
+    assert {"postgres", "redis", "migrate", "api", "worker-en", "worker-ja", "flower"} <= set(services)
     for name, service in services.items():
         assert "image" in service or "build" in service, name
         if "build" in service:
             assert (ROOT / service["build"]["context"] / service["build"]["dockerfile"]).is_file(), name
-
-
-def test_backing_services_have_healthchecks_and_dependents_wait_for_them() -> None:
-    services = compose()["services"]
-    for name in ("postgres", "redis"):
-        assert "healthcheck" in services[name], name
+        if name not in {"postgres", "redis", "migrate", "flower"}:
+            assert "healthcheck" in service, name
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("api", "worker-en", "worker-ja"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
-def test_named_settings_exist() -> None:
-    known = {ENV_PREFIX + field.upper() for field in EngineSettings.model_fields}
-    for name, service in compose()["services"].items():
+def test_commands_and_settings_exist() -> None:
+    services = load("docker-compose.yml")["services"]
+    for name, service in services.items():
         for key in service.get("environment", {}) or {}:
             if key.startswith(ENV_PREFIX):
-                assert key in known, f"{name}: unknown setting {key}"
+                assert key in KNOWN_SETTINGS, f"{name}: unknown setting {key}"
+        if "command" in service and "build" in service:
+            dockerfile = (ROOT / service["build"]["dockerfile"]).read_text()
+            command = service["command"]
+            check_command(command if isinstance(command, list) else shlex.split(command), dockerfile)
 
 
-def test_commands_name_real_programs_and_files() -> None:
-    migrate = compose()["services"]["migrate"]
-    command = migrate["command"] if isinstance(migrate["command"], list) else shlex.split(migrate["command"])
-    assert command[0] == "alembic" and (ROOT / "alembic.ini").is_file()
-    dockerfile = (ROOT / migrate["build"]["dockerfile"]).read_text()
-    for copied in ("shared", "services", "migrations", "alembic.ini"):
-        assert copied in dockerfile
-        assert (ROOT / copied).exists()
-    assert "pip install -e .\n" in dockerfile  # core only: no [augment] extra, so no torch
+def test_api_image_has_no_torch_and_workers_do() -> None:
+    services = load("docker-compose.yml")["services"]
+    api_dockerfile = (ROOT / services["api"]["build"]["dockerfile"]).read_text()
+    assert "pip install -e .\n" in api_dockerfile  # core only: no [augment] extra, so no torch
+    worker_dockerfile = (ROOT / services["worker-en"]["build"]["dockerfile"]).read_text()
+    assert "[augment" in worker_dockerfile and "augment" in EXTRAS
+    assert any(dep.startswith("torch==") for dep in EXTRAS["augment"])
+
+
+def test_gpu_override_names_known_services_and_settings() -> None:
+    base = load("docker-compose.yml")["services"]
+    override = load("docker-compose.gpu.yml")["services"]
+    for name, service in override.items():
+        assert name in base
+        assert service["deploy"]["resources"]["reservations"]["devices"][0]["capabilities"] == ["gpu"]
+        assert service["environment"]["ROUNDTRIP_DEVICE"] == "cuda"
+        assert set(k for k in service["environment"] if k.startswith(ENV_PREFIX)) <= KNOWN_SETTINGS
+
+
+def test_procfile_runs_the_same_programs_natively() -> None:
+    lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if not line.startswith("#")]
+    entries = dict(line.split(": ", 1) for line in lines if ": " in line)
+    assert {"api", "worker-en", "worker-ja"} <= set(entries)
+    for command in entries.values():
+        check_command(shlex.split(command))

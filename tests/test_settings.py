@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from services.augment.config import EngineSettings
+from services.augment.config import EngineSettings, ServiceSettings
 from shared.settings import ENV_PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +15,7 @@ def documented_settings() -> dict[str, str]:
 
 
 def all_settings_classes() -> list[type]:
-    return [EngineSettings]
+    return [ServiceSettings]
 
 
 def test_env_example_lists_every_setting_with_a_comment() -> None:

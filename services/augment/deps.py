@@ -1,23 +1,31 @@
 """FastAPI dependencies and their aliases: settings, the unit of work, the caller's team, Celery."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated
 
 from celery import Celery
 from fastapi import Depends, Header
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from services.augment import teams_repository
 from services.augment.auth import Scope, allows, hash_key
 from services.augment.config import ServiceSettings, get_service_settings
 from services.augment.errors import Forbidden, Unauthorized
+from services.augment.ttl_cache import TTLCache
 from shared.celery_app import make_celery
 from shared.db.session import session_factory
 from shared.settings import CommonSettings
 
-SettingsDep = Annotated[ServiceSettings, Depends(get_service_settings)]
+
+async def settings() -> ServiceSettings:
+    # Async: a sync dependency would cost every request a trip through the threadpool.
+    return get_service_settings()
+
+
+SettingsDep = Annotated[ServiceSettings, Depends(settings)]
 
 
 @dataclass
@@ -38,7 +46,8 @@ class UnitOfWork:
             callback()
 
 
-def get_uow(settings: SettingsDep) -> Iterator[UnitOfWork]:
+async def get_uow(settings: SettingsDep) -> AsyncIterator[UnitOfWork]:
+    # Async so that cached reads never wait for a threadpool slot; the session connects lazily.
     session = session_factory(settings.database_url)()
     try:
         yield UnitOfWork(session)
@@ -57,7 +66,7 @@ def _celery(redis_url: str, visibility_timeout_s: int) -> Celery:
     return make_celery(CommonSettings(redis_url=redis_url, broker_visibility_timeout_s=visibility_timeout_s))
 
 
-def get_celery(settings: SettingsDep) -> Celery:
+async def get_celery(settings: SettingsDep) -> Celery:
     return _celery(settings.redis_url, settings.broker_visibility_timeout_s)
 
 
@@ -71,8 +80,21 @@ class Caller:
     scope: str
 
 
-def require(scope: Scope) -> Callable[..., Caller]:
-    def authenticate(
+# Key checks are cached briefly: a poller must not cost a query per request. A revoked key stops
+# working within the TTL.
+_callers: TTLCache[Caller | None] = TTLCache(ttl_s=30.0)
+
+
+def _find_caller(uow: UnitOfWork, key_hash: str) -> Caller | None:
+    found = teams_repository.find_active_key(uow.session, key_hash)
+    if found is None:
+        return None
+    api_key, team = found
+    return Caller(team_id=team.id, team=team.name, scope=api_key.scope)
+
+
+def require(scope: Scope) -> Callable[..., Awaitable[Caller]]:
+    async def authenticate(
         uow: UowDep,
         authorization: Annotated[str | None, Header()] = None,
         x_api_key: Annotated[str | None, Header()] = None,
@@ -80,13 +102,16 @@ def require(scope: Scope) -> Callable[..., Caller]:
         key = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
         if not key:
             raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'")
-        found = teams_repository.find_active_key(uow.session, hash_key(key))
-        if found is None:
+        key_hash = hash_key(key)
+        caller = await run_in_threadpool(
+            _callers.get_or_compute, key_hash, lambda: _find_caller(uow, key_hash)
+        )
+        if caller is None:
+            _callers.forget(key_hash)  # a key created a moment ago must work at once
             raise Unauthorized("unknown or revoked API key")
-        api_key, team = found
-        if not allows(api_key.scope, scope):
-            raise Forbidden(f"this key's scope is {api_key.scope!r}; {scope.value!r} is needed")
-        return Caller(team_id=team.id, team=team.name, scope=api_key.scope)
+        if not allows(caller.scope, scope):
+            raise Forbidden(f"this key's scope is {caller.scope!r}; {scope.value!r} is needed")
+        return caller
 
     return authenticate
 

@@ -61,6 +61,16 @@ def chunks_of(session: Session, job_id: str) -> Sequence[JobChunk]:
     return session.scalars(select(JobChunk).where(JobChunk.job_id == job_id).order_by(JobChunk.index)).all()
 
 
+def chunk_progress(session: Session, job_id: str) -> Sequence[Any]:
+    """Plain rows (no ORM objects): status polls are the hottest read of the service."""
+    return session.execute(
+        select(
+            JobChunk.pivot, JobChunk.state, JobChunk.row_start, JobChunk.row_end, JobChunk.rows_out,
+            JobChunk.cache_hits, JobChunk.cache_misses, JobChunk.drop_counts,
+        ).where(JobChunk.job_id == job_id)
+    ).all()  # fmt: skip
+
+
 def pending_chunk_ids(session: Session, job_id: str) -> list[tuple[str, str]]:
     rows = session.execute(
         select(JobChunk.id, JobChunk.pivot).where(

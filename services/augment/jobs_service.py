@@ -81,7 +81,7 @@ def chunk_tasks(session: Session, job: AugmentationJob) -> list[tuple[str, str]]
 
 
 def job_status(session: Session, job: AugmentationJob) -> AugmentationRead:
-    chunks = jobs_repository.chunks_of(session, job.id)
+    chunks = jobs_repository.chunk_progress(session, job.id)
     progress: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     drops: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     hits = misses = 0

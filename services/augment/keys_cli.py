@@ -24,6 +24,8 @@ def create_key(
     key = new_key()
     with session_scope(url) as session:
         owner = teams_repository.get_or_create_team(session, team)
-        teams_repository.add_key(session, team=owner, key_hash=hash_key(key), prefix=key[:8], scope=scope.value)
+        teams_repository.add_key(
+            session, team=owner, key_hash=hash_key(key), prefix=key[:8], scope=scope.value
+        )
     Console(stderr=True).print(f"API key for team {team!r} (scope {scope.value}); it is not shown again:")
     typer.echo(key)

@@ -4,9 +4,11 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from shared.re_data.errors import RowError
 from shared.re_data.labels import ENTITY_TYPES, UNLABELED_PLACEHOLDER, labels
-from shared.re_data.schema import Entity, REExample
+from shared.re_data.schema import Entity, Provenance, REExample
 from shared.re_data.text import nfc, nfc_span, text_problem
 
 ENTITY_FIELDS = ("subject_entity", "object_entity")
@@ -45,6 +47,7 @@ def parse_record(
     source = raw.get("source")
     if source is not None and not isinstance(source, str):
         errors.add("source", "must be a string")
+    provenance = _parse_provenance(raw.get("provenance"), errors)
 
     if errors.errors or sentence is None:
         return None, errors.errors
@@ -58,6 +61,7 @@ def parse_record(
             object_entity=_normalised(obj, sentence),
             label=label,
             source=source,
+            provenance=provenance,
         ),
         [],
     )
@@ -92,6 +96,23 @@ def _parse_entity(value: Any, name: str, sentence: str | None, errors: _Collecto
         errors.add(name, f"span [{start}, {end}] holds {found!r}, not the word {word!r}")
         return None
     return Entity.model_validate({"word": word, "start_idx": start, "end_idx": end, "type": kind})
+
+
+def _parse_provenance(value: Any, errors: _Collector) -> Provenance | None:
+    """Augmented rows carry where they came from; our own output must read back whole."""
+    if value in (None, ""):
+        return None
+    try:
+        return (
+            Provenance.model_validate_json(value)
+            if isinstance(value, str)
+            else Provenance.model_validate(value)
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        errors.add(f"provenance.{where}" if where else "provenance", first["msg"])
+        return None
 
 
 def _parse_label(value: Any, allow_unlabeled: bool, errors: _Collector) -> str | None:

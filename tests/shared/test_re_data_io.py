@@ -179,3 +179,27 @@ def test_format_is_detected_from_the_name_or_the_content() -> None:
     assert detect_format("x.csv", "") is DataFormat.CSV
     assert detect_format("upload", "  [ {}") is DataFormat.JSON
     assert detect_format("upload", "{}") is DataFormat.JSONL
+
+
+def test_augmented_rows_read_back_with_their_provenance(tmp_path: Path) -> None:
+    from shared.re_data.io import write_examples
+    from shared.re_data.schema import Provenance, TranslationLegInfo
+
+    leg = TranslationLegInfo(source_lang="ko", target_lang="en", model="m", revision="r")
+    provenance = Provenance(
+        source_id="tiny-00",
+        pivot="en",
+        legs=(leg, leg),
+        decoding={"forward": {"mode": "beam"}},
+        strategy="locate",
+    )
+    augmented = [tiny_examples()[0].model_copy(update={"guid": "tiny-00:bt-en-0", "provenance": provenance})]
+    for fmt in (DataFormat.JSONL, DataFormat.CSV):
+        path = tmp_path / f"aug.{fmt.value}"
+        write_examples(augmented, path, fmt)
+        assert read_examples(path) == augmented
+
+
+def test_broken_provenance_is_named() -> None:
+    [error] = errors_of(jsonl(row(provenance={"pivot": "en"})))
+    assert error.startswith("in.jsonl:1: provenance.source_id: Field required")

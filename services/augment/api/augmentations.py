@@ -7,12 +7,14 @@ from typing import Any, Literal
 
 from celery import Celery
 from fastapi import APIRouter, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from services.augment import jobs_repository, jobs_service
 from services.augment.deps import CeleryDep, ReaderDep, SettingsDep, UowDep, WriterDep
 from services.augment.errors import Conflict
 from services.augment.schemas import AugmentationCreate, AugmentationList, AugmentationRead
+from services.augment.ttl_cache import TTLCache
 from shared.db.models import JobState
 from shared.queues import TaskName, queue_for_language
 from shared.re_data.io import write_csv, write_jsonl
@@ -57,9 +59,23 @@ def list_augmentations(uow: UowDep, caller: ReaderDep) -> AugmentationList:
     return AugmentationList(items=items, total=len(items))
 
 
+# Many clients poll the same job: each status is computed (and serialised) at most once per second.
+_statuses: TTLCache[bytes] = TTLCache(ttl_s=1.0)
+
+
 @router.get("/{job_id}", response_model=AugmentationRead)
-def get_augmentation(job_id: str, uow: UowDep, caller: ReaderDep) -> AugmentationRead:
-    return jobs_service.job_status(uow.session, jobs_service.get_job(uow.session, job_id, caller.team_id))
+async def get_augmentation(job_id: str, uow: UowDep, caller: ReaderDep) -> Response:
+    """State, progress per pivot, cache hit ratio, drops per reason, ETA. At most 1 s old."""
+    key = (job_id, caller.team_id)
+    found, body = _statuses.peek(key)
+    if not found or body is None:
+
+        def compute() -> bytes:
+            job = jobs_service.get_job(uow.session, job_id, caller.team_id)
+            return jobs_service.job_status(uow.session, job).model_dump_json().encode()
+
+        body = await run_in_threadpool(_statuses.get_or_compute, key, compute)
+    return Response(content=body, media_type="application/json")
 
 
 @router.post("/{job_id}/cancel", response_model=AugmentationRead)
@@ -68,6 +84,7 @@ def cancel_augmentation(job_id: str, uow: UowDep, caller: WriterDep) -> Augmenta
     if not jobs_repository.cancel(uow.session, job):
         raise Conflict(f"job is already {job.state}")
     uow.commit()
+    _statuses.forget((job_id, caller.team_id))
     return jobs_service.job_status(uow.session, job)
 
 

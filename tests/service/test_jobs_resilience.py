@@ -1,0 +1,103 @@
+"""Workers die; jobs still finish with every row exactly once, or fail with the reason.
+
+These use a real Celery worker process whose translators are the deterministic test doubles
+(tests/fakes.py), plugged in through ROUNDTRIP_TRANSLATOR_FACTORY.
+"""
+
+import time
+from collections import Counter
+
+import pytest
+from factories import tiny_examples
+from fakes import POISON
+from service_helpers import Worker, api_key, reset_store, service_env, wait_for_state
+from sqlalchemy import func, select
+
+from shared.db.models import AugmentedRow, JobChunk, TranslationLeg
+from shared.db.session import session_scope
+from shared.re_data.io import parse_examples
+
+
+@pytest.fixture
+def fake_env(postgres_url: str, redis_url: str) -> dict[str, str]:
+    reset_store(postgres_url, redis_url)
+    return service_env(
+        postgres_url,
+        redis_url,
+        ROUNDTRIP_TRANSLATOR_FACTORY="fakes:service_factory",
+        ROUNDTRIP_TEST_TRANSLATE_DELAY_S="0.4",
+        ROUNDTRIP_CHUNK_ROWS="2",
+    )
+
+
+def upload(client, headers, examples) -> str:  # type: ignore[no-untyped-def]
+    rows = "\n".join(e.model_dump_json(exclude_none=True) for e in examples).encode()
+    answer = client.post("/v1/datasets", headers=headers, files={"file": ("train.jsonl", rows)})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]  # type: ignore[no-any-return]
+
+
+def test_kill_9_mid_job_then_restart_completes_every_row_once(
+    fake_env, make_client, postgres_url, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    client, headers = make_client(fake_env), api_key(postgres_url, "team-kill")
+    worker = Worker(fake_env, tmp_path / "worker.log").start()
+    try:
+        request = {"dataset_id": upload(client, headers, tiny_examples()), "pivots": ["en", "ja"]}
+        job_id = client.post("/v1/augmentations", headers=headers, json=request).json()["id"]
+        deadline = time.monotonic() + 60
+        while (
+            client.get(f"/v1/augmentations/{job_id}", headers=headers).json()["progress"]["en"]["chunks_done"]
+            < 3
+        ):
+            assert time.monotonic() < deadline, "the job made no progress"
+            time.sleep(0.1)
+        worker.kill_hard()
+        killed_at = client.get(f"/v1/augmentations/{job_id}", headers=headers).json()
+        assert killed_at["state"] == "running"
+        done_when_killed = sum(p["chunks_done"] for p in killed_at["progress"].values())
+        assert done_when_killed < 16
+        worker.start()  # the unacknowledged chunk comes back after the visibility timeout
+        done = wait_for_state(client, job_id, headers, {"succeeded", "failed"}, timeout=150)
+    finally:
+        worker.stop()
+
+    assert done["state"] == "succeeded", done
+    rows = parse_examples(
+        client.get(f"/v1/augmentations/{job_id}/result", headers=headers).content, "r.jsonl"
+    )
+    keys = Counter((r.provenance.source_id, r.provenance.pivot, r.provenance.variant) for r in rows)  # type: ignore[union-attr]
+    assert len(rows) == 32 and max(keys.values()) == 1  # every source row, through both pivots, exactly once
+    distinct_sentences = len({e.sentence for e in tiny_examples()})
+    with session_scope(postgres_url) as session:
+        assert session.scalar(select(func.count()).select_from(AugmentedRow)) == 32
+        # one cache row per distinct (text, leg): 4 legs, each over the distinct sentences
+        assert session.scalar(select(func.count()).select_from(TranslationLeg)) == 4 * distinct_sentences
+        attempts = session.scalars(select(JobChunk.attempts)).all()
+    assert max(attempts) == 2 and sum(attempts) > 16  # the interrupted chunk ran again, once
+    print(f"kill -9 after {done_when_killed}/16 chunks; rows {len(rows)}; attempts {sorted(attempts)}")
+
+
+def test_a_chunk_that_kills_its_worker_fails_the_job_after_three_tries(
+    fake_env, make_client, postgres_url, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    env = fake_env | {"ROUNDTRIP_TEST_TRANSLATE_DELAY_S": "0"}
+    client, headers = make_client(env), api_key(postgres_url, "team-poison")
+    examples = tiny_examples()[:4]
+    examples[1] = examples[1].model_copy(update={"sentence": examples[1].sentence + " " + POISON})
+    worker = Worker(env, tmp_path / "worker.log").start()
+    try:
+        job_id = client.post(
+            "/v1/augmentations",
+            headers=headers,
+            json={"dataset_id": upload(client, headers, examples), "pivots": ["en"]},
+        ).json()["id"]
+        done = wait_for_state(client, job_id, headers, {"succeeded", "failed"}, timeout=120)
+    finally:
+        worker.stop()
+    assert done["state"] == "failed"
+    assert "was tried 3 times and its worker died each time" in done["error"]
+    assert "rows 0-1" in done["error"]
+    with session_scope(postgres_url) as session:
+        poisoned = session.scalar(select(JobChunk).where(JobChunk.index == 0))
+        assert poisoned is not None and poisoned.attempts == 4 and poisoned.state == "failed"
