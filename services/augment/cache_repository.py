@@ -1,13 +1,13 @@
 """All SQL on the translation cache. Callers own the transaction."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.db.models import TranslationLeg
+from shared.db.upsert import dialect_insert
 
 LOOKUP_CHUNK = 500
 
@@ -29,13 +29,10 @@ def insert_missing(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Bulk insert; a key another writer stored first is kept as it is (`ON CONFLICT DO NOTHING`)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    # Both dialects spell upserts the same way; the generic insert() has no ON CONFLICT.
-    insert: Callable[..., Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     # Sorted keys: concurrent writers take row locks in one order and never deadlock.
     ordered = sorted(rows, key=lambda row: row["key"])
     for start in range(0, len(ordered), LOOKUP_CHUNK):
-        statement = insert(TranslationLeg).on_conflict_do_nothing(index_elements=["key"])
+        statement = dialect_insert(session, TranslationLeg).on_conflict_do_nothing(index_elements=["key"])
         session.execute(statement, ordered[start : start + LOOKUP_CHUNK])
 
 

@@ -23,7 +23,7 @@ def create_dataset(
     return store(session=session, team_id=team_id, name=name, examples=examples, source_format=source_format)
 
 
-def create_from_rows(*, session: Session, team_id: int, name: str, rows: list[dict]) -> Dataset:  # type: ignore[type-arg]
+def create_from_rows(*, session: Session, team_id: int, name: str, rows: list[dict]) -> Dataset:
     # Escaped JSON keeps lone surrogates as text, so validation names them by line and field.
     data = "\n".join(json.dumps(row) for row in rows).encode()
     return create_dataset(

@@ -25,7 +25,7 @@ LegProgress = Callable[[str, str, int], None]  # pivot, leg name, texts done
 def translator_factory_from_path(path: str) -> Callable[[EngineSettings], TranslatorFactory]:
     """Import a factory named "module:function" (e.g. a CTranslate2 backend) that takes settings."""
     module_name, _, function_name = path.partition(":")
-    return getattr(importlib.import_module(module_name), function_name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), function_name)
 
 
 def hf_translator_factory(settings: EngineSettings) -> TranslatorFactory:

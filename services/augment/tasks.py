@@ -4,16 +4,15 @@ from functools import cache
 
 import structlog
 from celery import Task, shared_task
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from services.augment import models_repository
 from services.augment.chunk_runner import ChunkOutcome, fail_job, run_chunk
 from services.augment.config import get_service_settings
 from services.augment.decoding import DecodingSettings
 from services.augment.engine import Engine, translator_factory_from_path
 from services.augment.registry import effective_revision, model_spec
 from services.augment.translators.base import ModelUnavailableError
-from shared.db.models import ModelRevision
 from shared.db.session import session_factory
 from shared.queues import TaskName
 
@@ -60,7 +59,7 @@ def back_translate_chunk(self: Task, chunk_id: str) -> str:
 @shared_task(
     name=TaskName.TRANSLATE_TEXTS, acks_late=True, ignore_result=False, autoretry_for=TRANSIENT, max_retries=3
 )
-def translate_texts(source_lang: str, target_lang: str, texts: list[str], decoding: dict, team: str) -> list:  # type: ignore[type-arg]
+def translate_texts(source_lang: str, target_lang: str, texts: list[str], decoding: dict, team: str) -> list:
     leg = engine().leg(model_spec(settings, source_lang, target_lang))
     return leg.translate(texts, DecodingSettings.model_validate(decoding), produced_by=team)
 
@@ -71,12 +70,5 @@ def record_model_revisions() -> None:
     for source, target in (("ko", "en"), ("en", "ko"), ("ko", "ja"), ("ja", "ko")):
         spec = model_spec(settings, source, target)
         rows.append({"direction": spec.direction, "model": spec.model, "revision": effective_revision(spec)})
-    sessions = session_factory(settings.database_url)
-    with sessions.begin() as session:
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
-        statement = insert(ModelRevision).values(rows)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["direction", "model"], set_={"revision": statement.excluded.revision}
-            )
-        )
+    with session_factory(settings.database_url).begin() as session:
+        models_repository.record_revisions(session, rows)

@@ -2,16 +2,14 @@
 
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.augment import cache_repository
+from services.augment import cache_repository, models_repository
 from services.augment.cache_key import leg_cache_key, normalise_source
 from services.augment.config import ServiceSettings
 from services.augment.errors import Conflict, Unprocessable
 from services.augment.registry import effective_revision, model_spec
 from services.augment.schemas import LookupResult, TranslationHit, TranslationRequest, TranslationResult
-from shared.db.models import ModelRevision
 
 # Sends texts to a worker and waits: (request, texts) → outputs per text.
 RemoteTranslate = Callable[[TranslationRequest, list[str]], list[list[str]]]
@@ -23,11 +21,7 @@ def served_model(session: Session, settings: ServiceSettings, source: str, targe
         spec = model_spec(settings, source, target)
     except ValueError as error:
         raise Unprocessable(str(error)) from None
-    recorded = session.scalar(
-        select(ModelRevision.revision).where(
-            ModelRevision.direction == spec.direction, ModelRevision.model == spec.model
-        )
-    )
+    recorded = models_repository.recorded_revision(session, spec.direction, spec.model)
     return spec.model, recorded or effective_revision(spec)
 
 

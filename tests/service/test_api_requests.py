@@ -165,3 +165,47 @@ def test_openapi_docs_are_served(api) -> None:  # type: ignore[no-untyped-def]
     client, _ = api
     assert client.get("/docs").status_code == 200
     assert "/v1/translations/lookup" in client.get("/openapi.json").json()["paths"]
+
+
+def test_keys_created_with_the_cli_work_with_their_scope(api) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    client, url = api
+    roundtrip = str(Path(sys.executable).parent / "roundtrip")
+    done = subprocess.run(
+        [roundtrip, "keys", "create", "team-cli", "--scope", "read", "--database-url", url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    key = done.stdout.strip()
+    assert key.startswith("rt_") and key not in done.stderr
+    headers = {"X-API-Key": key}
+    assert client.get("/v1/datasets", headers=headers).status_code == 200
+    assert upload(client, headers, jsonl_bytes(records())).status_code == 403
+    from services.augment.auth import hash_key
+    from shared.db.models import ApiKey
+
+    with session_scope(url) as session:  # only the hash is stored
+        stored = session.scalars(select(ApiKey.key_hash)).all()
+    assert hash_key(key) in stored and key not in stored
+
+
+def test_worker_refuses_to_start_with_a_time_limit_above_the_visibility_timeout(store) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    postgres_url, redis_url = store
+    env = os.environ | service_env(postgres_url, redis_url) | {
+        "ROUNDTRIP_CHUNK_TIME_LIMIT_S": "3600", "ROUNDTRIP_BROKER_VISIBILITY_TIMEOUT_S": "3600",
+    }  # fmt: skip
+    celery = str(Path(sys.executable).parent / "celery")
+    done = subprocess.run(
+        [celery, "-A", "services.augment.worker", "worker", "-Q", "augment.en"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "ROUNDTRIP_CHUNK_TIME_LIMIT_S (3600) must be below" in done.stdout + done.stderr

@@ -33,7 +33,7 @@ def translate(
     return translations_service.translate(uow.session, settings, request, remote)
 
 
-def _remote(celery: Celery, request: TranslationRequest, texts: list[str], team: str, timeout: float) -> list:  # type: ignore[type-arg]
+def _remote(celery: Celery, request: TranslationRequest, texts: list[str], team: str, timeout: float) -> list:
     result = celery.send_task(
         TaskName.TRANSLATE_TEXTS,
         args=[
@@ -46,7 +46,7 @@ def _remote(celery: Celery, request: TranslationRequest, texts: list[str], team:
         queue=queue_for_direction(request.source_lang, request.target_lang),
     )
     try:
-        return result.get(timeout=timeout)  # type: ignore[no-any-return]
+        return result.get(timeout=timeout)
     except CeleryTimeout:
         result.revoke()
         raise GatewayTimeout(f"no worker translated within {timeout:.0f} s; try again later") from None
