@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sentencepiece as spm
 import torch
@@ -35,6 +36,19 @@ class TinyShape:
     vocab_size: int | None = None  # pad the embedding to this size (e.g. opus-mt's 65,001)
     max_positions: int = 512
     spm_vocab: int = 800
+
+    def config_kwargs(self) -> dict[str, Any]:
+        """The sizes Marian and M2M100 configs share (encoder and decoder alike)."""
+        return {
+            "d_model": self.d_model,
+            "encoder_layers": self.layers,
+            "decoder_layers": self.layers,
+            "encoder_attention_heads": self.heads,
+            "decoder_attention_heads": self.heads,
+            "encoder_ffn_dim": self.ffn,
+            "decoder_ffn_dim": self.ffn,
+            "max_position_embeddings": self.max_positions,
+        }
 
 
 def train_sentencepiece(texts: Iterable[str], vocab_size: int) -> bytes:
@@ -83,14 +97,7 @@ def build_marian(out_dir: Path, texts: Sequence[str], shape: TinyShape = TinySha
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=max(len(vocab), shape.vocab_size or 0),
-        d_model=shape.d_model,
-        encoder_layers=shape.layers,
-        decoder_layers=shape.layers,
-        encoder_attention_heads=shape.heads,
-        decoder_attention_heads=shape.heads,
-        encoder_ffn_dim=shape.ffn,
-        decoder_ffn_dim=shape.ffn,
-        max_position_embeddings=shape.max_positions,
+        **shape.config_kwargs(),
         pad_token_id=pad,
         eos_token_id=0,
         decoder_start_token_id=pad,
@@ -116,14 +123,7 @@ def build_m2m100(out_dir: Path, texts: Sequence[str], shape: TinyShape = TinySha
     config = M2M100Config(
         # Language ids sit after the SentencePiece vocab, followed by 8 "madeup" words.
         vocab_size=max(len(tokenizer), max(tokenizer.lang_token_to_id.values()) + 1) + 8,
-        d_model=shape.d_model,
-        encoder_layers=shape.layers,
-        decoder_layers=shape.layers,
-        encoder_attention_heads=shape.heads,
-        decoder_attention_heads=shape.heads,
-        encoder_ffn_dim=shape.ffn,
-        decoder_ffn_dim=shape.ffn,
-        max_position_embeddings=shape.max_positions,
+        **shape.config_kwargs(),
         pad_token_id=1,
         bos_token_id=0,
         eos_token_id=2,
