@@ -4,14 +4,14 @@ import hashlib
 import json
 from typing import Any
 
-from shared.re_data.text import nfc
+from shared.re_data.text import normalise_sentence
 
 KEY_VERSION = "roundtrip-leg-v1"
 
 
 def normalise_source(text: str) -> str:
-    """NFC, surrounding whitespace stripped, inner runs of whitespace folded to one space."""
-    return " ".join(nfc(text).split())
+    """The cache's view of a source text (see `normalise_sentence`)."""
+    return normalise_sentence(text)
 
 
 def leg_cache_key(

@@ -7,6 +7,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def normalise_sentence(text: str) -> str:
+    """NFC, surrounding whitespace stripped, inner runs of whitespace folded to one space."""
+    return " ".join(nfc(text).split())
+
+
 def nfc_span(sentence: str, start: int, end_inclusive: int) -> tuple[int, int]:
     """Map an inclusive span of `sentence` onto `nfc(sentence)`."""
     new_start = len(nfc(sentence[:start]))

@@ -1,0 +1,100 @@
+"""Leakage-safe splits: checked on made-up rows and on the real KLUE-RE training split."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from factories import make_example
+
+from services.train.split import LeakageError, check_no_leak, sentence_key, split
+from shared.re_data.io import read_examples
+from shared.re_data.labels import labels
+from shared.re_data.schema import Provenance, REExample, TranslationLegInfo
+
+LEG = TranslationLegInfo(source_lang="ko", target_lang="en", model="m", revision="r")
+
+
+def originals(n: int = 200) -> list[REExample]:
+    rows = []
+    for i in range(n):
+        sentence = (
+            f"회사{i // 2}는 도시{i % 7}에 본사를 둔 기업{i // 2}이다."  # pairs of rows share a sentence
+        )
+        label = labels()[1 + i % 5] if i % 3 else labels()[0]
+        rows.append(
+            make_example(sentence, f"회사{i // 2}", "ORG", f"도시{i % 7}", "LOC", label, guid=f"r{i}")
+        )
+    return rows
+
+
+def augmented_from(rows: list[REExample], text: str = "다른 문장 {i}") -> list[REExample]:
+    out = []
+    for i, row in enumerate(rows):
+        provenance = Provenance(
+            source_id=row.guid, pivot="en", legs=(LEG, LEG), decoding={}, strategy="locate"
+        )
+        out.append(row.model_copy(update={"guid": f"{row.guid}:bt-en-0", "provenance": provenance,
+                                          "sentence": row.sentence + " " + text.format(i=i)}))  # fmt: skip
+    return out
+
+
+def test_validation_is_grouped_by_sentence_and_originals_only() -> None:
+    rows = originals()
+    result = split(rows, augmented_from(rows), validation_fraction=0.2, seed=1)
+    train_sentences = {sentence_key(e) for e in result.train}
+    assert all(sentence_key(e) not in train_sentences for e in result.validation)
+    assert all(e.provenance is None for e in result.validation)
+    assert 30 <= len(result.validation) <= 50
+    sources_in_train = {e.guid for e in result.train if e.provenance is None}
+    assert all(e.provenance.source_id in sources_in_train for e in result.train if e.provenance)
+    assert result.augmented_used == len(sources_in_train) and result.augmented_skipped == len(
+        result.validation
+    )
+
+
+def test_validation_keeps_the_label_mix() -> None:
+    result = split(originals(), validation_fraction=0.2, seed=3)
+    share = Counter(e.label for e in result.validation)[labels()[0]] / len(result.validation)
+    assert 0.2 <= share <= 0.5  # a third of the rows are no_relation
+
+
+def test_same_seed_same_split_other_seed_other_split() -> None:
+    rows = originals()
+    first = [e.guid for e in split(rows, seed=5).validation]
+    assert first == [e.guid for e in split(rows, seed=5).validation]
+    assert first != [e.guid for e in split(rows, seed=6).validation]
+
+
+def test_augmented_text_equal_to_a_validation_sentence_is_kept_out() -> None:
+    rows = originals()
+    result = split(rows, seed=2)
+    held_out = result.validation[0]
+    copy = augmented_from([r for r in rows if r.guid in {e.guid for e in result.train}][:1])[0]
+    entities = {"subject_entity": held_out.subject_entity, "object_entity": held_out.object_entity}
+    copy = copy.model_copy(update={"sentence": held_out.sentence, **entities})
+    again = split(rows, [copy], seed=2)
+    assert again.augmented_used == 0 and again.augmented_skipped == 1
+
+
+def test_leaks_are_refused() -> None:
+    rows = originals()
+    with pytest.raises(LeakageError):
+        split(augmented_from(rows[:2]))  # augmented rows passed as originals
+    stranger = augmented_from(
+        [make_example("다른 데이터의 문장이다.", "다른", "ORG", "문장", "POH", guid="x")]
+    )
+    with pytest.raises(LeakageError, match="does not come from"):
+        split(rows, stranger)
+    result = split(rows, seed=4)
+    leaked = type(result)(result.train + result.validation[:1], result.validation, 4, 0, 0)
+    with pytest.raises(LeakageError, match="share a sentence"):
+        check_no_leak(leaked)
+
+
+def test_real_klue_split_shares_no_sentence(klue_train: Path) -> None:
+    rows = read_examples(klue_train)
+    result = split(rows, validation_fraction=0.1, seed=42)
+    validation_sentences = {sentence_key(e) for e in result.validation}
+    assert not any(sentence_key(e) in validation_sentences for e in result.train)
+    assert len(result.train) + len(result.validation) == 32470
+    assert 0.09 <= len(result.validation) / 32470 <= 0.11
