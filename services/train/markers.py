@@ -7,7 +7,8 @@ def mark(example: REExample) -> str:
     """The sentence with both entities wrapped in typed markers (subject `@ * T *`, object `# ^ T ^`)."""
     subject, obj = example.subject_entity, example.object_entity
     inserts = []
-    for entity, opening, closing in ((subject, f"@ * {subject.type} * ", " @"), (obj, f"# ^ {obj.type} ^ ", " #")):
+    marked = ((subject, f"@ * {subject.type} * ", " @"), (obj, f"# ^ {obj.type} ^ ", " #"))
+    for entity, opening, closing in marked:
         length = entity.end_idx - entity.start_idx + 1
         # (offset, closings before openings, outer opens first and closes last, marker)
         inserts += [(entity.start_idx, 1, -length, opening), (entity.end_idx + 1, 0, length, closing)]
