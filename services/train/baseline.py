@@ -26,7 +26,7 @@ class BaselineModel:
     types: OneHotEncoder
     classifier: LinearSVC
 
-    def features(self, examples: Sequence[REExample]):  # type: ignore[no-untyped-def]
+    def features(self, examples: Sequence[REExample]):
         text = self.vectoriser.transform([mark(e) for e in examples])
         return hstack([text, self.types.transform(_type_pairs(examples))]).tocsr()
 
