@@ -42,7 +42,7 @@ class TransformerOptions:
     report_to: str = "none"  # none, tensorboard, mlflow or wandb
 
 
-class EncodedRows(torch.utils.data.Dataset):  # type: ignore[type-arg]
+class EncodedRows(torch.utils.data.Dataset):
     def __init__(self, features: list[dict[str, Any]]):
         self.features = features
 
@@ -113,9 +113,11 @@ def make_trainer(
 
 def predict_proba(trainer: Trainer, examples: Sequence[REExample], options: TransformerOptions) -> np.ndarray:
     tokenizer = trainer.processing_class
-    logits = trainer.predict(encode(examples, tokenizer, options)).predictions
+    predictions = trainer.predict(encode(examples, tokenizer, options)).predictions
+    logits = np.asarray(predictions[0] if isinstance(predictions, tuple) else predictions)
     logits = logits - logits.max(axis=1, keepdims=True)
-    return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+    probabilities: np.ndarray = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return probabilities
 
 
 def build_tiny_bert(
@@ -146,8 +148,9 @@ def build_tiny_bert(
     tokenizer.save_pretrained(out_dir)
     config = BertConfig(
         vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2,
-        intermediate_size=hidden * 4, max_position_embeddings=512, num_labels=len(labels()),
+        intermediate_size=hidden * 4, max_position_embeddings=512,
     )  # fmt: skip
+    config.num_labels = len(labels())
     torch.manual_seed(0)
     BertForSequenceClassification(config).save_pretrained(out_dir)
     return out_dir
