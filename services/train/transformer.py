@@ -54,6 +54,8 @@ class EncodedRows(torch.utils.data.Dataset):
 
 
 def encode(examples: Sequence[REExample], tokenizer: Any, options: TransformerOptions) -> EncodedRows:
+    if not examples:
+        return EncodedRows([])
     padding = "max_length" if options.pad_to_max_length else False
     encoded = tokenizer(
         [mark(e) for e in examples], truncation=True, max_length=options.max_length, padding=padding
@@ -105,7 +107,7 @@ def make_trainer(
         model=model,
         args=arguments,
         data_collator=collator,
-        train_dataset=encode(train, tokenizer, options),
+        train_dataset=encode(train, tokenizer, options) if train else None,
         eval_dataset=encode(validation, tokenizer, options) if validation else None,
         processing_class=tokenizer,
     )

@@ -173,3 +173,25 @@ class ModelRevision(Base):
     model: Mapped[str] = mapped_column(String(512), primary_key=True)
     revision: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TrainingRun(Base):
+    """One recorded experiment: what went in, how it was split and seeded, what came out."""
+
+    __tablename__ = "training_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(String(256), default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    config: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JsonType)  # files/datasets with content fingerprints
+    split: Mapped[dict[str, Any]] = mapped_column(JsonType)  # seed and sizes
+    environment: Mapped[dict[str, Any]] = mapped_column(JsonType)  # package versions, git commit
+    timings: Mapped[dict[str, float]] = mapped_column(JsonType, default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, default=list)  # metrics per evaluation
+    artifacts_dir: Mapped[str | None] = mapped_column(Text, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

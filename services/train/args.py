@@ -1,0 +1,48 @@
+"""Arguments of a training run, as dataclasses for `HfArgumentParser` (flags or a JSON config)."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class DataArguments:
+    train_file: str = field(metadata={"help": "original KLUE-RE rows (KLUE JSON, JSONL or competition CSV)"})
+    augmented_files: list[str] = field(
+        default_factory=list, metadata={"help": "outputs of `roundtrip augment` built from train_file"}
+    )
+    validation_fraction: float = field(default=0.1, metadata={"help": "share of sentence groups held out"})
+    split_seed: int = field(default=42, metadata={"help": "seed of the train/validation split"})
+    no_relation_keep: float = field(
+        default=1.0, metadata={"help": "share of no_relation training rows kept (undersampling)"}
+    )
+
+
+@dataclass
+class ModelArguments:
+    family: str = field(default="baseline", metadata={"help": "baseline (CPU, seconds) or transformer"})
+    model_name_or_path: str = field(default="klue/roberta-small", metadata={"help": "transformer family"})
+    class_weight: str | None = field(default=None, metadata={"help": "None or 'balanced' (baseline)"})
+    max_length: int = field(default=256, metadata={"help": "tokens per marked sentence (transformer)"})
+
+
+@dataclass
+class RunArguments:
+    output_dir: str = field(default="artifacts", metadata={"help": "runs are written to OUTPUT_DIR/RUN_ID"})
+    name: str | None = field(default=None, metadata={"help": "a label for comparisons, e.g. '+en seed 1'"})
+    seed: int = field(default=42, metadata={"help": "model seed"})
+    epochs: float = 3.0
+    max_steps: int = -1
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    fp16: bool = False
+    bf16: bool = False
+    use_cpu: bool = False
+    pad_to_max_length: bool = False
+    report_to: str = field(default="none", metadata={"help": "none, tensorboard, mlflow or wandb"})
+    database_url: str | None = field(default=None, metadata={"help": "records store (default: settings)"})
+
+
+def config_of(data: DataArguments, model: ModelArguments, run: RunArguments) -> dict[str, Any]:
+    settings = asdict(run)
+    settings.pop("database_url")
+    return {"data": asdict(data), "model": asdict(model), "run": settings}

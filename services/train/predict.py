@@ -1,0 +1,53 @@
+"""Predict a test file with a recorded run, in the competition's submission format."""
+
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+
+from services.train import runs_repository, thresholds
+from services.train.args import ModelArguments, RunArguments
+from services.train.run_re import BASELINE_FILE, transformer_options
+from shared.db.session import session_scope
+from shared.re_data.io import read_examples
+from shared.re_data.labels import labels
+
+
+class RunNotUsable(ValueError):
+    pass
+
+
+def predict_file(run_id: str, test_file: str, out: Path, database_url: str) -> int:
+    """Writes `id,pred_label,probs` (probs: 30 floats in label order); returns the row count."""
+    with session_scope(database_url) as session:
+        run = runs_repository.get(session, run_id)
+        if run is None:
+            raise RunNotUsable(f"no training run {run_id!r} in {database_url}")
+        if run.status != "succeeded" or not run.artifacts_dir:
+            raise RunNotUsable(f"run {run_id} is {run.status}; only succeeded runs can predict")
+        config, run_dir = run.config, Path(run.artifacts_dir)
+        threshold = run.metrics.get("best_no_relation_threshold")
+    rows = read_examples(test_file, allow_unlabeled=True)  # labels (or the 100 placeholder) are ignored
+    model = ModelArguments(**config["model"])
+    if model.family == "baseline":
+        probabilities = joblib.load(run_dir / BASELINE_FILE).predict_proba(rows)
+    else:
+        from transformers import AutoTokenizer
+
+        from services.train.transformer import make_trainer, predict_proba
+
+        options = transformer_options(
+            model.__class__(**(config["model"] | {"model_name_or_path": str(run_dir / "model")})),
+            RunArguments(**config["run"]),
+            run_dir,
+        )
+        AutoTokenizer.from_pretrained(options.model_name_or_path)  # fails early with a clear error
+        probabilities = predict_proba(make_trainer([], [], options), rows, options)
+    predicted = thresholds.apply_threshold(np.asarray(probabilities), threshold)
+    with out.open("w", encoding="utf-8") as stream:
+        stream.write("id,pred_label,probs\n")
+        for row, label_id, probs in zip(rows, predicted, probabilities, strict=True):
+            values = json.dumps([float(p) for p in probs])
+            stream.write(f'{row.guid},{labels()[int(label_id)]},"{values}"\n')
+    return len(rows)

@@ -1,0 +1,171 @@
+"""A recorded, reproducible KLUE-RE experiment: `roundtrip train --config run.json` (or flags).
+
+Reads as steps, like transformers' run_glue.py: record → read → split → train → evaluate → save."""
+
+import hashlib
+import json
+import random
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import joblib
+import numpy as np
+
+from services.train import environment, plots, runs_repository, thresholds
+from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
+from services.train.baseline import train_baseline
+from services.train.metrics import compute
+from services.train.split import split
+from shared.db.migrate import upgrade
+from shared.db.models import TrainingRun
+from shared.db.session import session_scope
+from shared.re_data.io import content_fingerprint, read_examples
+from shared.re_data.labels import NO_RELATION, label_to_id, labels
+from shared.re_data.schema import REExample
+from shared.settings import CommonSettings
+
+if TYPE_CHECKING:  # torch stays out until the transformer family is used
+    from services.train.transformer import TransformerOptions
+
+BASELINE_FILE = "baseline.joblib"
+
+
+def main(data: DataArguments, model: ModelArguments, run: RunArguments) -> str:
+    """Runs one experiment and returns its id; the record says how it went, even when it fails."""
+    url = run.database_url or CommonSettings().database_url
+    if url.startswith("sqlite"):
+        upgrade(url)  # the embedded store migrates itself
+    run_id = str(uuid.uuid4())
+    run_dir = Path(run.output_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    # Read the original rows and the augmented rows made from them
+    originals = read_examples(data.train_file)
+    augmented_by_file = {path: read_examples(path) for path in data.augmented_files}
+    augmented = [row for rows in augmented_by_file.values() for row in rows]
+    inputs = {
+        "train_file": _describe_file(data.train_file, originals),
+        "augmented_files": [_describe_file(p, rows) for p, rows in augmented_by_file.items()],
+    }
+    with session_scope(url) as session:
+        runs_repository.add(session, TrainingRun(
+            id=run_id, name=run.name, status="running", config=config_of(data, model, run), inputs=inputs,
+            split={}, environment=environment.describe(), artifacts_dir=str(run_dir.resolve()),
+        ))  # fmt: skip
+    try:
+        # Split without leakage, then undersample no_relation in training only
+        parts = split(
+            originals, augmented, validation_fraction=data.validation_fraction, seed=data.split_seed
+        )
+        train_rows = undersample_no_relation(parts.train, data.no_relation_keep, seed=run.seed)
+        split_record = parts.sizes() | {"seed": data.split_seed, "train_after_undersampling": len(train_rows)}
+        timings["read_and_split_s"] = time.perf_counter() - started
+
+        # Train the chosen family and score validation
+        _seed_everything(run.seed)
+        probabilities = _train_and_predict(model, run, train_rows, parts.validation, run_dir)
+        timings["train_s"] = time.perf_counter() - started - timings["read_and_split_s"]
+
+        # Evaluate: KLUE metrics, and the no_relation threshold that serves micro-F1 best
+        gold = np.array([label_to_id()[str(e.label)] for e in parts.validation])
+        metrics = compute(gold, probabilities)
+        sweep = thresholds.sweep(gold, probabilities)
+        chosen = thresholds.best(sweep)
+        summary: dict[str, Any] = metrics.summary() | {
+            "best_no_relation_threshold": chosen.threshold,
+            "micro_f1_at_best_threshold": chosen.micro_f1,
+            "per_label": [vars(score) for score in metrics.per_label],
+            "threshold_sweep": [vars(point) for point in sweep],
+        }
+
+        # Save predictions, metrics and plots next to the model
+        _write_predictions(run_dir / "validation_predictions.csv", parts.validation, gold, probabilities)
+        (run_dir / "metrics.json").write_text(
+            json.dumps(summary | {"confusion": metrics.confusion}, indent=1)
+        )
+        plots.confusion_png(metrics, run_dir / "confusion_matrix.png")
+        plots.per_label_f1_png(metrics, run_dir / "per_label_f1.png")
+        timings["total_s"] = time.perf_counter() - started
+        with session_scope(url) as session:
+            runs_repository.finish(
+                session, run_id, status="succeeded", split=split_record, timings=timings, metrics=summary,
+                history=[{"step": "final"} | metrics.summary()],
+            )  # fmt: skip
+    except Exception as error:
+        with session_scope(url) as session:
+            runs_repository.finish(session, run_id, status="failed", error=f"{type(error).__name__}: {error}")
+        raise
+    return run_id
+
+
+def undersample_no_relation(rows: Sequence[REExample], keep: float, *, seed: int) -> list[REExample]:
+    """Keep a seeded `keep` share of no_relation rows (augmented ones included); others all stay."""
+    if keep >= 1.0:
+        return list(rows)
+    generator = random.Random(seed)
+    return [row for row in rows if row.label != NO_RELATION or generator.random() < keep]
+
+
+def _train_and_predict(
+    model: ModelArguments,
+    run: RunArguments,
+    train_rows: list[REExample],
+    validation: list[REExample],
+    run_dir: Path,
+) -> np.ndarray:
+    if model.family == "baseline":
+        fitted = train_baseline(train_rows, seed=run.seed, class_weight=model.class_weight)
+        joblib.dump(fitted, run_dir / BASELINE_FILE)
+        return fitted.predict_proba(validation)
+    if model.family == "transformer":
+        from services.train.transformer import make_trainer, predict_proba
+
+        options = transformer_options(model, run, run_dir)
+        trainer = make_trainer(train_rows, validation, options)
+        trainer.train()
+        trainer.save_model(str(run_dir / "model"))
+        return predict_proba(trainer, validation, options)
+    raise ValueError(f"unknown model family {model.family!r}: use baseline or transformer")
+
+
+def transformer_options(model: ModelArguments, run: RunArguments, run_dir: Path) -> "TransformerOptions":
+    from services.train.transformer import TransformerOptions
+
+    return TransformerOptions(
+        model_name_or_path=model.model_name_or_path, output_dir=str(run_dir / "trainer"),
+        max_length=model.max_length, pad_to_max_length=run.pad_to_max_length, batch_size=run.batch_size,
+        learning_rate=run.learning_rate, epochs=run.epochs, max_steps=run.max_steps, seed=run.seed,
+        fp16=run.fp16, bf16=run.bf16, use_cpu=run.use_cpu, report_to=run.report_to,
+    )  # fmt: skip
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        from transformers import set_seed
+    except ImportError:
+        return
+    set_seed(seed)
+
+
+def _describe_file(path: str, rows: Sequence[REExample]) -> dict[str, Any]:
+    """Where the rows came from and a fingerprint of their content (order-independent)."""
+    fingerprints = sorted(content_fingerprint(row) for row in rows)
+    combined = hashlib.sha256("".join(fingerprints).encode()).hexdigest()
+    return {"path": str(Path(path).resolve()), "rows": len(rows), "fingerprint": combined}
+
+
+def _write_predictions(
+    path: Path, rows: Sequence[REExample], gold: np.ndarray, probabilities: np.ndarray
+) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write("id,gold,pred_label,probs\n")
+        for row, gold_id, probs in zip(rows, gold, probabilities, strict=True):
+            probs_text = json.dumps([round(float(p), 6) for p in probs])
+            stream.write(f'{row.guid},{labels()[gold_id]},{labels()[int(probs.argmax())]},"{probs_text}"\n')
