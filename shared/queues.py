@@ -14,6 +14,7 @@ class Queue(StrEnum):
 class TaskName(StrEnum):
     BACK_TRANSLATE_CHUNK = "augment.back_translate_chunk"
     TRANSLATE_TEXTS = "augment.translate_texts"
+    RUN_EXPERIMENT = "train.run_experiment"
 
 
 def queue_for_language(pivot_or_language: str) -> Queue:

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from platformdirs import user_cache_dir
+from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,6 +28,8 @@ class CommonSettings(BaseSettings):
     redis_url: str = "redis://localhost:6379/0"
     # A task not acknowledged within this many seconds is handed to another worker (Redis broker).
     broker_visibility_timeout_s: int = 3600
+    # Where training runs keep checkpoints, predictions and plots (shared by API and train workers).
+    artifacts_dir: Path = Field(default_factory=lambda: Path(user_data_dir("roundtrip")) / "artifacts")
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -47,7 +47,9 @@ def check_command(command: list[str], dockerfile: str = "") -> None:
 
 def test_services_images_and_dependencies() -> None:
     services = load("docker-compose.yml")["services"]
-    assert {"postgres", "redis", "migrate", "api", "worker-en", "worker-ja", "flower"} <= set(services)
+    assert {"postgres", "redis", "migrate", "api", "worker-en", "worker-ja", "worker-train", "flower"} <= set(
+        services
+    )
     for name, service in services.items():
         assert "image" in service or "build" in service, name
         if "build" in service:
@@ -55,7 +57,7 @@ def test_services_images_and_dependencies() -> None:
         if name not in {"postgres", "redis", "migrate", "flower"}:
             assert "healthcheck" in service, name
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    for name in ("api", "worker-en", "worker-ja"):
+    for name in ("api", "worker-en", "worker-ja", "worker-train"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
@@ -93,6 +95,6 @@ def test_gpu_override_names_known_services_and_settings() -> None:
 def test_procfile_runs_the_same_programs_natively() -> None:
     lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if not line.startswith("#")]
     entries = dict(line.split(": ", 1) for line in lines if ": " in line)
-    assert {"api", "worker-en", "worker-ja"} <= set(entries)
+    assert {"api", "worker-en", "worker-ja", "worker-train"} <= set(entries)
     for command in entries.values():
         check_command(shlex.split(command))

@@ -10,6 +10,7 @@ from services.augment.api import augmentations, datasets, health, models, transl
 from services.augment.body_limit import BodySizeLimit
 from services.augment.config import get_service_settings
 from services.augment.errors import install_handlers
+from services.train import api as trainings
 from shared.logging import configure_logging
 
 
@@ -33,8 +34,9 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     install_handlers(app)
-    for router in (health.router, datasets.router, augmentations.router, translations.router, models.router):
-        app.include_router(router)
+    routers = (health, datasets, augmentations, translations, models, trainings)
+    for module in routers:
+        app.include_router(module.router)
     return app
 
 

@@ -33,12 +33,15 @@ if TYPE_CHECKING:  # torch stays out until the transformer family is used
 BASELINE_FILE = "baseline.joblib"
 
 
-def main(data: DataArguments, model: ModelArguments, run: RunArguments) -> str:
-    """Runs one experiment and returns its id; the record says how it went, even when it fails."""
+def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: str | None = None) -> str:
+    """Runs one experiment and returns its id; the record says how it went, even when it fails.
+
+    With `run_id`, the run was recorded already (queued through the API) and is carried out here."""
     url = run.database_url or CommonSettings().database_url
     if url.startswith("sqlite"):
         upgrade(url)  # the embedded store migrates itself
-    run_id = str(uuid.uuid4())
+    queued = run_id is not None
+    run_id = run_id or str(uuid.uuid4())
     run_dir = Path(run.output_dir) / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
@@ -53,10 +56,18 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments) -> str:
         "augmented_files": [_describe_file(p, rows) for p, rows in augmented_by_file.items()],
     }
     with session_scope(url) as session:
-        runs_repository.add(session, TrainingRun(
-            id=run_id, name=run.name, status="running", config=config_of(data, model, run), inputs=inputs,
-            split={}, environment=environment.describe(), artifacts_dir=str(run_dir.resolve()),
-        ))  # fmt: skip
+        config = config_of(data, model, run)
+        if queued:  # keep the API request the run was queued with
+            existing = runs_repository.get(session, run_id)
+            config = (existing.config if existing else {}) | config
+        record: dict[str, Any] = dict(
+            status="running", config=config, inputs=inputs, split={},
+            environment=environment.describe(), artifacts_dir=str(run_dir.resolve()),
+        )  # fmt: skip
+        if queued:
+            runs_repository.update(session, run_id, **record)
+        else:
+            runs_repository.add(session, TrainingRun(id=run_id, name=run.name, **record))
     try:
         # Split without leakage, then undersample no_relation in training only
         parts = split(

@@ -182,6 +182,10 @@ class TrainingRun(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[str | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), index=True, default=None
+    )
+    augmentation_ids: Mapped[list[str]] = mapped_column(JsonType, default=list)
     name: Mapped[str | None] = mapped_column(String(256), default=None)
     status: Mapped[str] = mapped_column(String(16))
     config: Mapped[dict[str, Any]] = mapped_column(JsonType)

@@ -46,15 +46,18 @@ def service_env(postgres_url: str, redis_url: str, **extra: str) -> dict[str, st
 
 
 class Worker:
-    """A real `celery worker` process (prefork, one child) on both augment queues."""
+    """A real `celery worker` process (prefork, one child); by default on both augment queues."""
 
-    def __init__(self, env: dict[str, str], log_path: Path):
-        self.env, self.log_path = env, log_path
+    def __init__(
+        self, env: dict[str, str], log_path: Path, app: str = "services.augment.worker",
+        queues: str = "augment.en,augment.ja",
+    ):  # fmt: skip
+        self.env, self.log_path, self.app, self.queues = env, log_path, app, queues
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Worker":
         command = [
-            CELERY, "-A", "services.augment.worker", "worker", "-Q", "augment.en,augment.ja",
+            CELERY, "-A", self.app, "worker", "-Q", self.queues,
             "-c", "1", "-P", "prefork", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
             "--without-gossip", "--without-mingle", "--loglevel", "INFO",
         ]  # fmt: skip

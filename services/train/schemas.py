@@ -1,0 +1,63 @@
+"""Request and response shapes of the training API."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TrainingCreate(BaseModel):
+    """One run of the users' matrix: a dataset plus any subset of its augmentation jobs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dataset_id: str
+    augmentation_ids: list[str] = Field(default_factory=list, max_length=8)
+    name: str | None = None
+    family: Literal["baseline", "transformer"] = "baseline"
+    model_name_or_path: str = "klue/roberta-small"
+    seed: int = 42
+    split_seed: int = 42
+    validation_fraction: float = Field(default=0.1, gt=0, lt=0.5)
+    no_relation_keep: float = Field(default=1.0, gt=0, le=1)
+    class_weight: Literal["balanced"] | None = None
+    epochs: float = Field(default=3.0, gt=0)
+    max_steps: int = -1
+    batch_size: int = Field(default=32, ge=1)
+    learning_rate: float = Field(default=5e-5, gt=0)
+    fp16: bool = False
+    bf16: bool = False
+    report_to: Literal["none", "tensorboard", "mlflow", "wandb"] = "none"
+
+
+class TrainingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str | None
+    status: str
+    dataset_id: str | None
+    augmentation_ids: list[str]
+    config: dict[str, Any]
+    inputs: dict[str, Any]
+    split: dict[str, Any]
+    environment: dict[str, Any]
+    timings: dict[str, float]
+    metrics: dict[str, Any]
+    history: list[dict[str, Any]]
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    artifacts: list[str] = []
+
+
+class TrainingList(BaseModel):
+    items: list[TrainingRead]
+    total: int
+    # metric → run id → value, for the runs listed: baseline vs +en vs +ja vs +both at a glance
+    comparison: dict[str, dict[str, float | None]]
+
+
+ArtifactName = Literal[
+    "metrics.json", "validation_predictions.csv", "confusion_matrix.png", "per_label_f1.png"
+]

@@ -1,0 +1,84 @@
+"""Celery task of the training worker: takes a run id, materialises its inputs, runs it."""
+
+from pathlib import Path
+from typing import Any
+
+import structlog
+from celery import shared_task
+
+from services.augment import datasets_repository, jobs_repository
+from services.train import runs_repository
+from services.train.args import DataArguments, ModelArguments, RunArguments
+from services.train.run_re import main
+from services.train.schemas import TrainingCreate
+from shared.db.session import session_scope
+from shared.queues import TaskName
+from shared.re_data.io import write_jsonl
+from shared.re_data.schema import REExample
+from shared.settings import get_common_settings
+
+log = structlog.get_logger(__name__)
+
+
+@shared_task(name=TaskName.RUN_EXPERIMENT, acks_late=True, reject_on_worker_lost=True, max_retries=0)
+def run_experiment(run_id: str) -> str:
+    settings = get_common_settings()
+    try:
+        return _run(run_id)
+    except Exception as error:  # the record must say why, whatever broke
+        with session_scope(settings.database_url) as session:
+            run = runs_repository.get(session, run_id)
+            if run is not None and run.status in ("queued", "running"):
+                runs_repository.finish(
+                    session, run_id, status="failed", error=f"{type(error).__name__}: {error}"
+                )
+        raise
+
+
+def _run(run_id: str) -> str:
+    settings = get_common_settings()
+    with session_scope(settings.database_url) as session:
+        run = runs_repository.get(session, run_id)
+        if run is None or run.status != "queued":  # a redelivered task for a run already taken
+            return "skipped"
+        request = TrainingCreate.model_validate(run.config["request"])
+        inputs_dir = Path(settings.artifacts_dir) / run_id / "inputs"
+        inputs_dir.mkdir(parents=True, exist_ok=True)
+        dataset = datasets_repository.get_for_team(session, request.dataset_id, run.team_id or -1)
+        if dataset is None:
+            raise LookupError(f"dataset {request.dataset_id} is gone")
+        dataset_rows = datasets_repository.records(session, dataset.id, 0, dataset.row_count)
+        train_file = _write(inputs_dir / "dataset.jsonl", dataset_rows)
+        augmented_files = [
+            str(
+                _write(
+                    inputs_dir / f"augmentation-{job_id}.jsonl",
+                    list(jobs_repository.result_records(session, job_id)),
+                )
+            )
+            for job_id in request.augmentation_ids
+        ]
+        runs_repository.update(session, run_id, status="running")
+    data = DataArguments(
+        train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
+        validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,
+    )  # fmt: skip
+    model = ModelArguments(
+        family=request.family,
+        model_name_or_path=request.model_name_or_path,
+        class_weight=request.class_weight,
+    )
+    arguments = RunArguments(
+        output_dir=str(settings.artifacts_dir), name=request.name, seed=request.seed, epochs=request.epochs,
+        max_steps=request.max_steps, batch_size=request.batch_size, learning_rate=request.learning_rate,
+        fp16=request.fp16, bf16=request.bf16, report_to=request.report_to, database_url=settings.database_url,
+    )  # fmt: skip
+    main(data, model, arguments, run_id=run_id)
+    log.info("training_finished", run_id=run_id)
+    return "done"
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> Path:
+    with path.open("w", encoding="utf-8") as stream:
+        write_jsonl((REExample.model_validate(record) for record in records), stream)
+    return path

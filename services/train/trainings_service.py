@@ -1,0 +1,56 @@
+"""Queue training runs for a team, and read them back; no torch here (the API imports this)."""
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from services.augment import datasets_repository, jobs_repository
+from services.augment.errors import NotFound, Unprocessable
+from services.train import runs_repository
+from services.train.schemas import TrainingCreate, TrainingRead
+from shared.db.models import JobState, TrainingRun
+
+COMPARED = ("micro_f1", "auprc", "accuracy", "micro_f1_at_best_threshold")
+
+
+def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> TrainingRun:
+    if datasets_repository.get_for_team(session, request.dataset_id, team_id) is None:
+        raise NotFound(f"no dataset {request.dataset_id!r}")
+    for job_id in request.augmentation_ids:
+        job = jobs_repository.get_for_team(session, job_id, team_id)
+        if job is None:
+            raise NotFound(f"no augmentation job {job_id!r}")
+        if job.dataset_id != request.dataset_id:
+            raise Unprocessable(f"augmentation job {job_id} was made from another dataset")
+        if job.state != JobState.SUCCEEDED.value:
+            raise Unprocessable(f"augmentation job {job_id} is {job.state}, not succeeded")
+    run = TrainingRun(
+        id=str(uuid.uuid4()), team_id=team_id, dataset_id=request.dataset_id,
+        augmentation_ids=list(request.augmentation_ids), name=request.name, status="queued",
+        config={"request": request.model_dump(mode="json")}, inputs={}, split={}, environment={},
+    )  # fmt: skip
+    return runs_repository.add(session, run)
+
+
+def get_run(session: Session, run_id: str, team_id: int) -> TrainingRun:
+    run = runs_repository.get_for_team(session, run_id, team_id)
+    if run is None:
+        raise NotFound(f"no training run {run_id!r}")
+    return run
+
+
+def read(run: TrainingRun) -> TrainingRead:
+    view = TrainingRead.model_validate(run)
+    if run.artifacts_dir and Path(run.artifacts_dir).is_dir():
+        view.artifacts = sorted(p.name for p in Path(run.artifacts_dir).iterdir() if p.is_file())
+    return view
+
+
+def comparison(runs: Sequence[TrainingRun]) -> dict[str, dict[str, float | None]]:
+    table = {metric: {run.id: run.metrics.get(metric) for run in runs} for metric in COMPARED}
+    for run in runs:  # per-label F1, so deltas between runs can be read per relation
+        for score in run.metrics.get("per_label", []):
+            table.setdefault(f"f1:{score['label']}", {})[run.id] = score["f1"]
+    return table

@@ -1,0 +1,72 @@
+"""Trainings requested over REST run on a real `train` worker; records and plots come back."""
+
+import pytest
+from service_helpers import Worker, api_key, reset_store, service_env, wait_for_state
+
+from shared.re_data.io import read_examples
+
+
+@pytest.fixture
+def stack(postgres_url, redis_url, make_client, tmp_path, klue_train):  # type: ignore[no-untyped-def]
+    reset_store(postgres_url, redis_url)
+    env = service_env(
+        postgres_url, redis_url, ROUNDTRIP_TRANSLATOR_FACTORY="fakes:service_factory",
+        ROUNDTRIP_CHUNK_ROWS="100", ROUNDTRIP_ARTIFACTS_DIR=str(tmp_path / "artifacts"),
+    )  # fmt: skip
+    augment = Worker(env, tmp_path / "augment.log").start()
+    train = Worker(env, tmp_path / "train.log", app="services.train.worker", queues="train").start()
+    rows = "\n".join(e.model_dump_json(exclude_none=True) for e in read_examples(klue_train)[:300]).encode()
+    yield make_client(env), rows, postgres_url
+    augment.stop()
+    train.stop()
+
+
+def wait_for_run(client, run_id: str, headers: dict[str, str], timeout: float = 240) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        body = client.get(f"/v1/trainings/{run_id}", headers=headers).json()
+        if body["status"] in {"succeeded", "failed"}:
+            return body  # type: ignore[no-any-return]
+        assert time.monotonic() < deadline, body
+        time.sleep(0.5)
+
+
+def test_baseline_vs_plus_en_over_rest(stack) -> None:  # type: ignore[no-untyped-def]
+    client, rows, url = stack
+    headers, other_team = api_key(url, "team-train"), api_key(url, "team-other")
+    dataset_id = client.post("/v1/datasets", headers=headers, files={"file": ("train.jsonl", rows)}).json()[
+        "id"
+    ]
+    job = client.post("/v1/augmentations", headers=headers, json={"dataset_id": dataset_id, "pivots": ["en"]})
+    augmented = wait_for_state(client, job.json()["id"], headers, {"succeeded", "failed"})
+    assert augmented["state"] == "succeeded"
+
+    requests = {"baseline": {"dataset_id": dataset_id, "name": "baseline", "validation_fraction": 0.2},
+                "+en": {"dataset_id": dataset_id, "name": "+en", "validation_fraction": 0.2,
+                        "augmentation_ids": [job.json()["id"]]}}  # fmt: skip
+    runs = {}
+    for name, request in requests.items():
+        answer = client.post("/v1/trainings", headers=headers, json=request)
+        assert answer.status_code == 202, answer.text
+        runs[name] = wait_for_run(client, answer.json()["id"], headers)
+        assert runs[name]["status"] == "succeeded", runs[name]
+    base, plus = runs["baseline"], runs["+en"]
+    assert base["split"]["validation"] == plus["split"]["validation"]  # the same split for both
+    assert base["split"]["augmented_used"] == 0 and plus["split"]["augmented_used"] > 0
+    assert plus["inputs"]["augmented_files"][0]["rows"] == augmented["progress"]["en"]["rows_out"] > 250
+    assert 0 <= base["metrics"]["micro_f1"] <= 100 and "auprc" in plus["metrics"]
+    assert "per_label_f1.png" in plus["artifacts"]
+
+    compared = client.get(f"/v1/trainings?ids={base['id']},{plus['id']}", headers=headers).json()
+    assert compared["total"] == 2
+    assert set(compared["comparison"]["micro_f1"]) == {base["id"], plus["id"]}
+    image = client.get(f"/v1/trainings/{plus['id']}/artifacts/per_label_f1.png", headers=headers)
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert client.get(f"/v1/trainings/{plus['id']}/artifacts/model.bin", headers=headers).status_code == 422
+
+    assert client.get(f"/v1/trainings/{plus['id']}", headers=other_team).status_code == 404
+    assert client.get("/v1/trainings", headers=other_team).json()["total"] == 0
+    stolen = client.post("/v1/trainings", headers=other_team, json=requests["+en"])
+    assert stolen.status_code == 404
