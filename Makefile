@@ -9,7 +9,7 @@ DEMO_ROWS ?= 500
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[augment,dev]"
+	$(PY) -m pip install -q -e ".[augment,train,dev]"
 	touch $@
 
 setup: $(VENV)/.installed

@@ -9,5 +9,5 @@ COPY shared shared
 COPY services services
 COPY migrations migrations
 RUN if [ -n "$TORCH_INDEX_URL" ]; then pip install torch==2.13.0 --index-url "$TORCH_INDEX_URL"; fi \
- && pip install -e ".[augment,ops]"
+ && pip install -e ".[augment,train,ops]"
 CMD ["celery", "-A", "services.augment.worker", "worker", "-Q", "augment.en", "-c", "1"]

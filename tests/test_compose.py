@@ -42,7 +42,7 @@ def check_command(command: list[str], dockerfile: str = "") -> None:
             )
         if "flower" in command:
             assert "ops" in EXTRAS and any(dep.startswith("flower") for dep in EXTRAS["ops"])
-            assert ".[augment,ops]" in dockerfile
+            assert ".[augment,train,ops]" in dockerfile
 
 
 def test_services_images_and_dependencies() -> None:

@@ -21,8 +21,9 @@ class DataArguments:
 class ModelArguments:
     family: str = field(default="baseline", metadata={"help": "baseline (CPU, seconds) or transformer"})
     model_name_or_path: str = field(default="klue/roberta-small", metadata={"help": "transformer family"})
-    class_weight: str | None = field(default=None, metadata={"help": "None or 'balanced' (baseline)"})
+    class_weight: str | None = field(default=None, metadata={"help": "None or 'balanced'"})
     max_length: int = field(default=256, metadata={"help": "tokens per marked sentence (transformer)"})
+    marker_style: str = field(default="punct", metadata={"help": "punct (@ * PER * …) or special tokens"})
 
 
 @dataclass

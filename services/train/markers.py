@@ -1,13 +1,28 @@
-"""Typed entity markers in the KLUE paper's punctuation style: `@ * PER * 이순신 @`, `# ^ ORG ^ 삼성 #`."""
+"""Typed entity markers: the KLUE paper's punctuation style (`@ * PER * 이순신 @`, `# ^ ORG ^ 삼성 #`),
+or added special tokens (`<S:PER> 이순신 </S>`, `<O:ORG> 삼성 </O>`) as in RE_improved_baseline."""
 
+from shared.re_data.labels import ENTITY_TYPES
 from shared.re_data.schema import REExample
 
+MARKER_STYLES = ("punct", "special")
 
-def mark(example: REExample) -> str:
-    """The sentence with both entities wrapped in typed markers (subject `@ * T *`, object `# ^ T ^`)."""
+
+def special_marker_tokens() -> list[str]:
+    """The tokens the `special` style adds to a tokenizer's vocabulary."""
+    kinds = sorted(ENTITY_TYPES)
+    return [*(f"<S:{t}>" for t in kinds), "</S>", *(f"<O:{t}>" for t in kinds), "</O>"]
+
+
+def mark(example: REExample, style: str = "punct") -> str:
+    """The sentence with both entities wrapped in typed markers."""
     subject, obj = example.subject_entity, example.object_entity
     inserts = []
-    marked = ((subject, f"@ * {subject.type} * ", " @"), (obj, f"# ^ {obj.type} ^ ", " #"))
+    if style == "special":
+        marked = ((subject, f"<S:{subject.type}> ", " </S>"), (obj, f"<O:{obj.type}> ", " </O>"))
+    elif style == "punct":
+        marked = ((subject, f"@ * {subject.type} * ", " @"), (obj, f"# ^ {obj.type} ^ ", " #"))
+    else:
+        raise ValueError(f"unknown marker style {style!r}; use one of {MARKER_STYLES}")
     for entity, opening, closing in marked:
         length = entity.end_idx - entity.start_idx + 1
         # (offset, closings before openings, outer opens first and closes last, marker)

@@ -7,7 +7,8 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +80,14 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
 
         # Train the chosen family and score validation
         _seed_everything(run.seed)
-        probabilities = _train_and_predict(model, run, train_rows, parts.validation, run_dir)
+
+        def report(evaluation: dict[str, Any]) -> None:  # metrics so far, visible while it trains
+            with session_scope(url) as session:
+                current = runs_repository.get(session, run_id)
+                history = list(current.history) if current else []
+                runs_repository.update(session, run_id, history=[*history, evaluation])
+
+        probabilities = _train_and_predict(model, run, train_rows, parts.validation, run_dir, report)
         timings["train_s"] = time.perf_counter() - started - timings["read_and_split_s"]
 
         # Evaluate: KLUE metrics, and the no_relation threshold that serves micro-F1 best
@@ -105,8 +113,10 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
         with session_scope(url) as session:
             runs_repository.finish(
                 session, run_id, status="succeeded", split=split_record, timings=timings, metrics=summary,
-                history=[{"step": "final"} | metrics.summary()],
             )  # fmt: skip
+            current = runs_repository.get(session, run_id)
+            history = list(current.history) if current else []
+            runs_repository.update(session, run_id, history=[*history, {"step": "final"} | metrics.summary()])
     except Exception as error:
         with session_scope(url) as session:
             runs_repository.finish(session, run_id, status="failed", error=f"{type(error).__name__}: {error}")
@@ -128,6 +138,7 @@ def _train_and_predict(
     train_rows: list[REExample],
     validation: list[REExample],
     run_dir: Path,
+    report: Callable[[dict[str, Any]], None],
 ) -> np.ndarray:
     if model.family == "baseline":
         fitted = train_baseline(train_rows, seed=run.seed, class_weight=model.class_weight)
@@ -137,7 +148,9 @@ def _train_and_predict(
         from services.train.transformer import make_trainer, predict_proba
 
         options = transformer_options(model, run, run_dir)
-        trainer = make_trainer(train_rows, validation, options)
+        if model.class_weight == "balanced":
+            options.class_weights = balanced_weights(train_rows)
+        trainer = make_trainer(train_rows, validation, options, report)
         trainer.train()
         trainer.save_model(str(run_dir / "model"))
         return predict_proba(trainer, validation, options)
@@ -152,7 +165,15 @@ def transformer_options(model: ModelArguments, run: RunArguments, run_dir: Path)
         max_length=model.max_length, pad_to_max_length=run.pad_to_max_length, batch_size=run.batch_size,
         learning_rate=run.learning_rate, epochs=run.epochs, max_steps=run.max_steps, seed=run.seed,
         fp16=run.fp16, bf16=run.bf16, use_cpu=run.use_cpu, report_to=run.report_to,
+        marker_style=model.marker_style,
     )  # fmt: skip
+
+
+def balanced_weights(rows: Sequence[REExample]) -> list[float]:
+    """n / (classes × count) per label, as scikit-learn's 'balanced'; labels absent get weight 1."""
+    counts = Counter(label_to_id()[str(row.label)] for row in rows)
+    present = len(counts)
+    return [len(rows) / (present * counts[i]) if counts[i] else 1.0 for i in range(len(labels()))]
 
 
 def _seed_everything(seed: int) -> None:

@@ -21,6 +21,7 @@ class TrainingCreate(BaseModel):
     validation_fraction: float = Field(default=0.1, gt=0, lt=0.5)
     no_relation_keep: float = Field(default=1.0, gt=0, le=1)
     class_weight: Literal["balanced"] | None = None
+    marker_style: Literal["punct", "special"] = "punct"
     epochs: float = Field(default=3.0, gt=0)
     max_steps: int = -1
     batch_size: int = Field(default=32, ge=1)

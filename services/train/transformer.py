@@ -3,7 +3,7 @@
 Dynamic padding by default (each batch padded to its own longest row); fp16/bf16 and the device
 come from the arguments; `report_to` is always explicit."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,15 @@ from transformers import (
     AutoModelForSequenceClassification,
     AutoTokenizer,
     DataCollatorWithPadding,
+    EvalPrediction,
     Trainer,
+    TrainerCallback,
     TrainingArguments,
     default_data_collator,
 )
 
-from services.train.markers import mark
+from services.train.markers import mark, special_marker_tokens
+from services.train.metrics import compute
 from shared.re_data.labels import label_to_id, labels
 from shared.re_data.schema import REExample
 
@@ -40,6 +43,9 @@ class TransformerOptions:
     bf16: bool = False
     use_cpu: bool = False
     report_to: str = "none"  # none, tensorboard, mlflow or wandb
+    marker_style: str = "punct"  # punct (KLUE paper) or special (added tokens)
+    class_weights: list[float] | None = None  # one per label, in label order
+    evaluate_each_epoch: bool = True  # with validation rows: evaluate, keep the best checkpoint
 
 
 class EncodedRows(torch.utils.data.Dataset):
@@ -58,7 +64,10 @@ def encode(examples: Sequence[REExample], tokenizer: Any, options: TransformerOp
         return EncodedRows([])
     padding = "max_length" if options.pad_to_max_length else False
     encoded = tokenizer(
-        [mark(e) for e in examples], truncation=True, max_length=options.max_length, padding=padding
+        [mark(e, options.marker_style) for e in examples],
+        truncation=True,
+        max_length=options.max_length,
+        padding=padding,
     )
     features = []
     for index, example in enumerate(examples):
@@ -69,8 +78,45 @@ def encode(examples: Sequence[REExample], tokenizer: Any, options: TransformerOp
     return EncodedRows(features)
 
 
+class WeightedTrainer(Trainer):
+    """Cross-entropy with per-label weights (imbalance: rare relations count more)."""
+
+    def __init__(self, *args: Any, class_weights: list[float], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.class_weights = torch.tensor(class_weights, dtype=torch.float32)
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        labels_ = inputs.pop("labels")
+        outputs = model(**inputs)
+        weights = self.class_weights.to(outputs.logits.device)
+        loss = torch.nn.functional.cross_entropy(outputs.logits.float(), labels_, weight=weights)
+        return (loss, outputs) if return_outputs else loss
+
+
+class MetricsReporter(TrainerCallback):
+    """Hands every evaluation's metrics to `report` (the run record's history)."""
+
+    def __init__(self, report: Callable[[dict[str, Any]], None]):
+        self.report = report
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        self.report({"step": state.global_step, "epoch": state.epoch} | dict(metrics or {}))
+
+
+def klue_metrics(prediction: EvalPrediction) -> dict[str, float]:
+    logits = np.asarray(
+        prediction.predictions[0] if isinstance(prediction.predictions, tuple) else prediction.predictions
+    )
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    return compute(np.asarray(prediction.label_ids), probabilities).summary()
+
+
 def make_trainer(
-    train: Sequence[REExample], validation: Sequence[REExample], options: TransformerOptions
+    train: Sequence[REExample],
+    validation: Sequence[REExample],
+    options: TransformerOptions,
+    report: Callable[[dict[str, Any]], None] | None = None,
 ) -> Trainer:
     tokenizer = AutoTokenizer.from_pretrained(options.model_name_or_path)
     model = AutoModelForSequenceClassification.from_pretrained(
@@ -80,6 +126,11 @@ def make_trainer(
         label2id=label_to_id(),
         ignore_mismatched_sizes=True,
     )
+    if options.marker_style == "special" and tokenizer.add_tokens(
+        special_marker_tokens(), special_tokens=True
+    ):
+        model.resize_token_embeddings(len(tokenizer))
+    evaluate = bool(validation) and options.evaluate_each_epoch
     arguments = TrainingArguments(
         output_dir=options.output_dir,
         per_device_train_batch_size=options.batch_size,
@@ -92,8 +143,11 @@ def make_trainer(
         fp16=options.fp16,
         bf16=options.bf16,
         use_cpu=options.use_cpu,
-        eval_strategy="no",
-        save_strategy="no",
+        eval_strategy="epoch" if evaluate else "no",
+        save_strategy="epoch" if evaluate else "no",
+        load_best_model_at_end=evaluate,
+        metric_for_best_model="micro_f1" if evaluate else None,
+        save_total_limit=1 if evaluate else None,
         logging_strategy="no",
         report_to=[] if options.report_to == "none" else [options.report_to],
         disable_tqdm=True,
@@ -103,13 +157,18 @@ def make_trainer(
         else "random",
     )
     collator = default_data_collator if options.pad_to_max_length else DataCollatorWithPadding(tokenizer)
-    return Trainer(
+    extra: dict[str, Any] = {"class_weights": options.class_weights} if options.class_weights else {}
+    trainer_class = WeightedTrainer if options.class_weights else Trainer
+    return trainer_class(
         model=model,
         args=arguments,
         data_collator=collator,
         train_dataset=encode(train, tokenizer, options) if train else None,
         eval_dataset=encode(validation, tokenizer, options) if validation else None,
         processing_class=tokenizer,
+        compute_metrics=klue_metrics if evaluate else None,
+        callbacks=[MetricsReporter(report)] if report else None,
+        **extra,
     )
 
 

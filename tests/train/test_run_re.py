@@ -145,6 +145,7 @@ def test_transformer_family_trains_and_predicts(real_rows: Path, tmp_path: Path)
         run = session.get(TrainingRun, run_id)
         assert run is not None and run.status == "succeeded"
         assert run.config["model"]["family"] == "transformer"
+        assert "eval_micro_f1" in run.history[0] and run.history[-1]["step"] == "final"
     predicted = roundtrip("predict", run_id, str(real_rows), "--out", "s.csv", database_url=url, cwd=tmp_path)
     assert predicted.returncode == 0, predicted.stderr[-2000:]
     assert len((tmp_path / "s.csv").read_text().splitlines()) == 601

@@ -37,3 +37,25 @@ def test_marked_sentences_keep_the_type_tokens(tiny_bert: Path) -> None:
     tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
     tokens = tokenizer.tokenize(mark(tiny_examples()[0]))
     assert tokens[:4] == ["@", "*", "PER", "*"]
+
+
+def test_special_markers_class_weights_and_evaluation_history(tiny_bert: Path, tmp_path: Path) -> None:
+    from services.train.markers import special_marker_tokens
+
+    rows = tiny_examples()
+    evaluations: list[dict] = []  # type: ignore[type-arg]
+    options = TransformerOptions(
+        model_name_or_path=str(tiny_bert), output_dir=str(tmp_path), epochs=2, batch_size=8, max_length=64,
+        use_cpu=True, marker_style="special", class_weights=[1.0] * 29 + [3.0],
+    )  # fmt: skip
+    trainer = make_trainer(rows, rows[:6], options, report=evaluations.append)
+    trainer.train()
+    assert "<S:PER>" in trainer.processing_class.get_vocab()
+    assert trainer.model.get_input_embeddings().num_embeddings >= len(trainer.processing_class)
+    first = trainer.processing_class.tokenize(mark(rows[0], "special"))[0]
+    assert first == "<S:PER>" and first in special_marker_tokens()
+    assert [round(e["epoch"]) for e in evaluations] == [
+        1,
+        2,
+    ]  # one evaluation per epoch, reported as it happens
+    assert {"eval_micro_f1", "eval_auprc"} <= set(evaluations[0])
