@@ -4,12 +4,14 @@ import typer
 
 from services.augment.cli import augment_command, models_app
 from services.augment.keys_cli import keys_app
+from services.evidence.cli import report_app
 from services.train.cli import predict_command, train_command
 
 app = typer.Typer(help="Back-translation augmentation and KLUE-RE experiments.", no_args_is_help=True)
 app.command("augment")(augment_command)
 app.add_typer(models_app, name="models")
 app.add_typer(keys_app, name="keys")
+app.add_typer(report_app, name="report")
 app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     train_command
 )

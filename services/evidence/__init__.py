@@ -1,0 +1,1 @@
+"""Evidence users can trust: data reports, test-prior estimates, comparisons with confidence intervals."""
