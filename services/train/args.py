@@ -12,6 +12,9 @@ class DataArguments:
     )
     validation_fraction: float = field(default=0.1, metadata={"help": "share of sentence groups held out"})
     split_seed: int = field(default=42, metadata={"help": "seed of the train/validation split"})
+    group_by: str = field(
+        default="sentence", metadata={"help": "sentence, or entity_cluster (unseen validation entities)"}
+    )
     no_relation_keep: float = field(
         default=1.0, metadata={"help": "share of no_relation training rows kept (undersampling)"}
     )

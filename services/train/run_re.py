@@ -72,10 +72,18 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
     try:
         # Split without leakage, then undersample no_relation in training only
         parts = split(
-            originals, augmented, validation_fraction=data.validation_fraction, seed=data.split_seed
+            originals,
+            augmented,
+            validation_fraction=data.validation_fraction,
+            seed=data.split_seed,
+            group_by=data.group_by,
         )
         train_rows = undersample_no_relation(parts.train, data.no_relation_keep, seed=run.seed)
-        split_record = parts.sizes() | {"seed": data.split_seed, "train_after_undersampling": len(train_rows)}
+        split_record = parts.sizes() | {
+            "seed": data.split_seed,
+            "group_by": data.group_by,
+            "train_after_undersampling": len(train_rows),
+        }
         timings["read_and_split_s"] = time.perf_counter() - started
 
         # Train the chosen family and score validation

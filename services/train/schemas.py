@@ -19,6 +19,7 @@ class TrainingCreate(BaseModel):
     seed: int = 42
     split_seed: int = 42
     validation_fraction: float = Field(default=0.1, gt=0, lt=0.5)
+    group_by: Literal["sentence", "entity_cluster"] = "sentence"
     no_relation_keep: float = Field(default=1.0, gt=0, le=1)
     class_weight: Literal["balanced"] | None = None
     marker_style: Literal["punct", "special"] = "punct"

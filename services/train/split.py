@@ -1,7 +1,9 @@
 """Train/validation splits that cannot leak, by construction.
 
 - Validation holds original rows only, stratified by label and grouped by sentence: rows that
-  share a sentence (7,090 of KLUE-RE's 32,470 do) always land on the same side.
+  share a sentence (7,090 of KLUE-RE's 32,470 do) always land on the same side. With
+  `group_by="entity_cluster"`, rows linked by a shared sentence or subject word form one group, so
+  validation entities are unseen in training, as a competition's test entities mostly are.
 - An augmented row enters training only if its source row is in training, and never if its text
   happens to equal a validation sentence. Validation never holds augmented rows.
 `check_no_leak` re-verifies all of this on every split; a violation raises LeakageError.
@@ -9,7 +11,7 @@
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from shared.re_data.schema import REExample
@@ -47,6 +49,7 @@ def split(
     *,
     validation_fraction: float = 0.1,
     seed: int = 42,
+    group_by: str = "sentence",
 ) -> Split:
     if any(example.provenance is not None for example in originals):
         raise LeakageError("original rows must not carry provenance: pass augmented rows separately")
@@ -54,7 +57,11 @@ def split(
         raise ValueError("validation_fraction must be between 0 and 0.5")
     if any(e.label is None for e in originals):
         raise ValueError("every row needs a label to be split for training")
-    held_out = _grouped_stratified_holdout(originals, validation_fraction, seed)
+    if group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPINGS)}")
+    held_out = _grouped_stratified_holdout(
+        originals, validation_fraction, seed, GROUPINGS[group_by](originals)
+    )
     train = [e for e in originals if e.guid not in held_out]
     validation = [e for e in originals if e.guid in held_out]
 
@@ -72,17 +79,49 @@ def split(
             skipped += 1
     result = Split(train, validation, seed, used, skipped)
     check_no_leak(result)
+    if group_by == "entity_cluster":
+        validation_subjects = {e.subject_entity.word for e in validation}
+        if any(e.subject_entity.word in validation_subjects for e in train):
+            raise LeakageError("a subject word sits on both sides of an entity-cluster split")
     return result
 
 
-def _grouped_stratified_holdout(originals: Sequence[REExample], fraction: float, seed: int) -> set[str]:
-    """Ids of the validation rows: whole sentence groups, drawn per label so the label mix holds.
+def _sentence_groups(rows: Sequence[REExample]) -> dict[str, str]:
+    return {row.guid: sentence_key(row) for row in rows}
+
+
+def _entity_cluster_groups(rows: Sequence[REExample]) -> dict[str, str]:
+    """Union-find over rows linked by a shared sentence or a shared subject word."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for row in rows:
+        parent[find("sentence:" + sentence_key(row))] = find("subject:" + row.subject_entity.word)
+    return {row.guid: find("sentence:" + sentence_key(row)) for row in rows}
+
+
+GROUPINGS: dict[str, Callable[[Sequence[REExample]], dict[str, str]]] = {
+    "sentence": _sentence_groups,
+    "entity_cluster": _entity_cluster_groups,
+}
+
+
+def _grouped_stratified_holdout(
+    originals: Sequence[REExample], fraction: float, seed: int, group_of: dict[str, str]
+) -> set[str]:
+    """Ids of the validation rows: whole groups, drawn per label so the label mix holds.
 
     Each group counts under its most common label; within a label its groups are shuffled with
-    `seed` and taken until that label's share of rows is reached."""
+    `seed` and taken while they bring that label closer to its share (a big group that would
+    overshoot by more than half its size is passed over)."""
     groups: dict[str, list[REExample]] = defaultdict(list)
     for example in originals:
-        groups[sentence_key(example)].append(example)
+        groups[group_of[example.guid]].append(example)
     by_label: dict[str, list[list[REExample]]] = defaultdict(list)
     for members in groups.values():
         by_label[Counter(str(e.label) for e in members).most_common(1)[0][0]].append(members)
@@ -95,6 +134,8 @@ def _grouped_stratified_holdout(originals: Sequence[REExample], fraction: float,
         for members in label_groups:
             if taken >= target:
                 break
+            if taken + len(members) / 2 > target:
+                continue
             held_out.update(e.guid for e in members)
             taken += len(members)
     return held_out

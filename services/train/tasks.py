@@ -62,6 +62,7 @@ def _run(run_id: str) -> str:
     data = DataArguments(
         train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
         validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,
+        group_by=request.group_by,
     )  # fmt: skip
     model = ModelArguments(
         family=request.family,

@@ -98,3 +98,20 @@ def test_real_klue_split_shares_no_sentence(klue_train: Path) -> None:
     assert not any(sentence_key(e) in validation_sentences for e in result.train)
     assert len(result.train) + len(result.validation) == 32470
     assert 0.09 <= len(result.validation) / 32470 <= 0.11
+
+
+def test_entity_cluster_split_keeps_subjects_unseen() -> None:
+    rows = originals()
+    result = split(rows, validation_fraction=0.2, seed=7, group_by="entity_cluster")
+    validation_subjects = {e.subject_entity.word for e in result.validation}
+    assert validation_subjects and not any(e.subject_entity.word in validation_subjects for e in result.train)
+    with pytest.raises(ValueError, match="unknown grouping"):
+        split(rows, group_by="article")
+
+
+def test_real_klue_entity_cluster_split(klue_train: Path) -> None:
+    rows = read_examples(klue_train)
+    result = split(rows, validation_fraction=0.1, seed=42, group_by="entity_cluster")
+    subjects = {e.subject_entity.word for e in result.validation}
+    assert not any(e.subject_entity.word in subjects for e in result.train)
+    assert 0.07 <= len(result.validation) / 32470 <= 0.13
