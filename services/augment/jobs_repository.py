@@ -57,10 +57,6 @@ def list_for_team(session: Session, team_id: int) -> Sequence[AugmentationJob]:
     ).all()
 
 
-def chunks_of(session: Session, job_id: str) -> Sequence[JobChunk]:
-    return session.scalars(select(JobChunk).where(JobChunk.job_id == job_id).order_by(JobChunk.index)).all()
-
-
 def chunk_progress(session: Session, job_id: str) -> Sequence[Any]:
     """Plain rows (no ORM objects): status polls are the hottest read of the service."""
     return session.execute(
