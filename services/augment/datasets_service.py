@@ -1,6 +1,5 @@
 """Datasets: validate an upload completely, then store it whole (or nothing)."""
 
-import hashlib
 import json
 import uuid
 from collections import Counter
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Session
 from services.augment import datasets_repository
 from shared.db.models import Dataset
 from shared.re_data.formats import DataFormat, detect_format
-from shared.re_data.io import content_fingerprint, parse_examples, to_record
+from shared.re_data.io import parse_examples, rows_fingerprint, to_record
 from shared.re_data.schema import REExample
 
 
@@ -36,22 +35,14 @@ def store(
 ) -> Dataset:
     labels = Counter(e.label or "(unlabeled)" for e in examples)
     types = Counter(t for e in examples for t in (e.subject_entity.type, e.object_entity.type))
-    fingerprint = Counter(content_fingerprint(e) for e in examples)
     dataset = Dataset(
         id=str(uuid.uuid4()),
         team_id=team_id,
         name=name,
         source_format=source_format,
         row_count=len(examples),
-        fingerprint=_combined(fingerprint),
+        fingerprint=rows_fingerprint(examples),
         label_counts=dict(labels.most_common()),
         entity_type_counts=dict(types.most_common()),
     )
     return datasets_repository.add_dataset(session, dataset, [to_record(e) for e in examples])
-
-
-def _combined(fingerprints: Counter[str]) -> str:
-    digest = hashlib.sha256()
-    for value in sorted(fingerprints.elements()):
-        digest.update(value.encode())
-    return digest.hexdigest()

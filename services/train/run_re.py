@@ -2,7 +2,6 @@
 
 Reads as steps, like transformers' run_glue.py: record → read → split → train → evaluate → save."""
 
-import hashlib
 import json
 import random
 import time
@@ -23,7 +22,7 @@ from services.train.split import split
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
-from shared.re_data.io import content_fingerprint, read_examples
+from shared.re_data.io import read_examples, rows_fingerprint
 from shared.re_data.labels import NO_RELATION, label_to_id, labels
 from shared.re_data.schema import REExample
 from shared.settings import CommonSettings
@@ -196,9 +195,7 @@ def _seed_everything(seed: int) -> None:
 
 def _describe_file(path: str, rows: Sequence[REExample]) -> dict[str, Any]:
     """Where the rows came from and a fingerprint of their content (order-independent)."""
-    fingerprints = sorted(content_fingerprint(row) for row in rows)
-    combined = hashlib.sha256("".join(fingerprints).encode()).hexdigest()
-    return {"path": str(Path(path).resolve()), "rows": len(rows), "fingerprint": combined}
+    return {"path": str(Path(path).resolve()), "rows": len(rows), "fingerprint": rows_fingerprint(rows)}
 
 
 def _write_predictions(

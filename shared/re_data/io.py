@@ -80,6 +80,11 @@ def content_fingerprint(example: REExample) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def rows_fingerprint(examples: Iterable[REExample]) -> str:
+    """One fingerprint for a set of rows, independent of their order (sha256 over sorted row hashes)."""
+    return hashlib.sha256("".join(sorted(map(content_fingerprint, examples))).encode()).hexdigest()
+
+
 def to_record(example: REExample) -> dict[str, object]:
     """The KLUE JSONL layout, plus `provenance` for augmented rows."""
     return example.model_dump(exclude_none=True, exclude={"provenance"}) | (
