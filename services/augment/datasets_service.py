@@ -12,12 +12,21 @@ from shared.re_data.formats import DataFormat, detect_format
 from shared.re_data.io import parse_examples, rows_fingerprint, to_record
 from shared.re_data.schema import REExample
 
+UNLABELED = "(unlabeled)"  # the label count key of rows without a label (test sets)
+
 
 def create_dataset(
-    *, session: Session, team_id: int, name: str, data: bytes, filename: str, fmt: DataFormat | None = None
+    *,
+    session: Session,
+    team_id: int,
+    name: str,
+    data: bytes,
+    filename: str,
+    fmt: DataFormat | None = None,
+    allow_unlabeled: bool = False,
 ) -> Dataset:
     """Raises DataFormatError (every bad line) before anything is written."""
-    examples = parse_examples(data, filename, fmt)
+    examples = parse_examples(data, filename, fmt, allow_unlabeled=allow_unlabeled)
     source_format = (fmt or detect_format(filename, data[:64].decode("utf-8", "ignore"))).value
     return store(session=session, team_id=team_id, name=name, examples=examples, source_format=source_format)
 
@@ -33,7 +42,7 @@ def create_from_rows(*, session: Session, team_id: int, name: str, rows: list[di
 def store(
     *, session: Session, team_id: int, name: str, examples: list[REExample], source_format: str
 ) -> Dataset:
-    labels = Counter(e.label or "(unlabeled)" for e in examples)
+    labels = Counter(e.label or UNLABELED for e in examples)
     types = Counter(t for e in examples for t in (e.subject_entity.type, e.object_entity.type))
     dataset = Dataset(
         id=str(uuid.uuid4()),
@@ -46,3 +55,7 @@ def store(
         entity_type_counts=dict(types.most_common()),
     )
     return datasets_repository.add_dataset(session, dataset, [to_record(e) for e in examples])
+
+
+def is_unlabeled(dataset: Dataset) -> bool:
+    return UNLABELED in dataset.label_counts

@@ -102,18 +102,22 @@ def require(scope: Scope) -> Callable[..., Awaitable[Caller]]:
         key = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
         if not key:
             raise Unauthorized("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'")
-        key_hash = hash_key(key)
-        caller = await run_in_threadpool(
-            _callers.get_or_compute, key_hash, lambda: _find_caller(uow, key_hash)
-        )
-        if caller is None:
-            _callers.forget(key_hash)  # a key created a moment ago must work at once
-            raise Unauthorized("unknown or revoked API key")
-        if not allows(caller.scope, scope):
-            raise Forbidden(f"this key's scope is {caller.scope!r}; {scope.value!r} is needed")
-        return caller
+        return await caller_for_key(uow, key, scope)
 
     return authenticate
+
+
+async def caller_for_key(uow: UnitOfWork, key: str, scope: Scope) -> Caller:
+    """The team behind `key`, if the key is active and its scope allows `scope` (the web pages
+    send the key from a cookie, API clients from a header)."""
+    key_hash = hash_key(key)
+    caller = await run_in_threadpool(_callers.get_or_compute, key_hash, lambda: _find_caller(uow, key_hash))
+    if caller is None:
+        _callers.forget(key_hash)  # a key created a moment ago must work at once
+        raise Unauthorized("unknown or revoked API key")
+    if not allows(caller.scope, scope):
+        raise Forbidden(f"this key's scope is {caller.scope!r}; {scope.value!r} is needed")
+    return caller
 
 
 ReaderDep = Annotated[Caller, Depends(require(Scope.READ))]

@@ -5,12 +5,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from services.augment.api import augmentations, datasets, health, models, translations
 from services.augment.body_limit import BodySizeLimit
 from services.augment.config import get_service_settings
 from services.augment.errors import install_handlers
 from services.train import api as trainings
+from services.ui import pages
 from shared.logging import configure_logging
 
 
@@ -34,9 +36,10 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     install_handlers(app)
-    routers = (health, datasets, augmentations, translations, models, trainings)
+    routers = (health, datasets, augmentations, translations, models, trainings, pages)
     for module in routers:
         app.include_router(module.router)
+    app.mount("/ui/static", StaticFiles(directory=pages.HERE / "static"), name="ui-static")
     return app
 
 

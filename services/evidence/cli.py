@@ -2,14 +2,17 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from services.evidence.report import build_report
+from shared.db.session import session_scope
 from shared.re_data.errors import DataFormatError
 from shared.re_data.io import read_examples
+from shared.settings import CommonSettings
 
 report_app = typer.Typer(help="Reports that tell what to believe about data and runs.", no_args_is_help=True)
 
@@ -24,6 +27,91 @@ def data_report(
         rows = read_examples(path, allow_unlabeled=True)
         other = read_examples(against, allow_unlabeled=True) if against else None
     except DataFormatError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        _fail(error)
     typer.echo(json.dumps(build_report(rows, other).as_dict(), ensure_ascii=False, indent=1))
+
+
+def _fail(error: Exception) -> NoReturn:
+    Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2) from None
+
+
+@report_app.command("run")
+def run_report(
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
+    test: Annotated[Path, typer.Option(help="unlabeled test file whose label prior to estimate")],
+    database_url: Annotated[str | None, typer.Option(help="records store (default: settings)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the JSON kept on the run's record")] = False,
+) -> None:
+    """Estimate TEST's label prior with the run's model and the run's predicted test micro-F1."""
+    from services.evidence.run_report import estimate_for_run
+    from services.train.predict import RunNotUsable
+
+    try:
+        result = estimate_for_run(run_id, str(test), database_url or CommonSettings().database_url)
+    except (RunNotUsable, DataFormatError, FileNotFoundError) as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+    plain, predicted = result["validation_micro_f1"], result["predicted_test_micro_f1"]
+    console.print(
+        f"validation micro-F1      {plain['estimate']:6.2f}  95% CI [{plain['low']:.2f}, {plain['high']:.2f}]"
+    )
+    console.print(
+        f"predicted test micro-F1  {predicted['estimate']:6.2f}  "
+        f"95% CI [{predicted['low']:.2f}, {predicted['high']:.2f}]"
+        f"  (validation reweighted to the label prior estimated on {result['test_rows']} test rows)"
+    )
+    priors = result["prior"]
+    table = Table("label", "training", "validation", "estimated test")
+    for label in sorted(priors["estimated_test"], key=lambda name: -priors["estimated_test"][name]):
+        table.add_row(
+            label, *(f"{priors[kind][label]:.3f}" for kind in ("training", "validation", "estimated_test"))
+        )
+    console.print(table)
+
+
+@report_app.command("compare")
+def compare_report(
+    run_ids: Annotated[list[str], typer.Argument(metavar="RUN_ID...", help="every seed of every arm")],
+    baseline: Annotated[
+        str | None, typer.Option(help="baseline arm's run name (default: first run's)")
+    ] = None,
+    database_url: Annotated[str | None, typer.Option(help="records store (default: settings)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Arms (runs grouped by name): mean ± sd over seeds, paired bootstrap CI against the baseline."""
+    from services.augment.errors import AppError
+    from services.train import runs_repository, trainings_service
+
+    url = database_url or CommonSettings().database_url
+    try:
+        with session_scope(url) as session:
+            runs = runs_repository.list_runs(session, None, None, run_ids)
+            result = trainings_service.compare_runs(runs, list(dict.fromkeys(run_ids)), baseline)
+    except AppError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    table = Table(
+        "arm", "seeds", "micro-F1", "AUPRC", f"Δ micro-F1 vs {result['baseline']} [95% CI]", "verdict"
+    )
+    for arm in result["arms"]:
+        difference = arm.get("difference_vs_baseline")
+        delta = (
+            f"{difference['estimate']:+.2f} [{difference['low']:+.2f}, {difference['high']:+.2f}]"
+            if difference
+            else "—"
+        )
+        verdict = "" if difference is None else (
+            "not distinguishable from noise" if arm["not_distinguishable_from_noise"] else "real difference"
+        )  # fmt: skip
+        f1, auprc = arm["micro_f1"], arm["auprc"]
+        table.add_row(arm["arm"], str(f1["n"]), f"{f1['mean']:.2f} ± {f1['sd']:.2f}",
+                      f"{auprc['mean']:.2f} ± {auprc['sd']:.2f}", delta, verdict)  # fmt: skip
+    Console().print(table)
+    samples, unit = result["bootstrap_samples"], result["resampled"]
+    Console().print(f"{result['validation_rows']} validation rows; {samples} resamples of {unit}")

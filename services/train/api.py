@@ -1,6 +1,7 @@
 """Training runs over REST: request one, watch it, compare runs, download their plots."""
 
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 from fastapi import APIRouter, Query, status
@@ -43,6 +44,20 @@ def list_trainings(
     runs = runs_repository.list_runs(uow.session, caller.team_id, dataset_id, wanted)
     items = [trainings_service.read(run) for run in runs]
     return TrainingList(items=items, total=len(items), comparison=trainings_service.comparison(runs))
+
+
+@router.get("/comparison")
+def compare_trainings(
+    uow: UowDep,
+    caller: ReaderDep,
+    ids: str = Query(description="comma-separated run ids: every seed of every arm, baseline arm first"),
+    baseline: str | None = Query(default=None, description="name of the baseline arm (default: first run's)"),
+) -> dict[str, Any]:
+    """Arms (runs grouped by name) with mean ± sd over seeds, and paired bootstrap intervals of each
+    arm's micro-F1 difference against the baseline on the same validation rows."""
+    wanted = list(dict.fromkeys(i for i in ids.split(",") if i))
+    runs = runs_repository.list_runs(uow.session, caller.team_id, None, wanted)
+    return trainings_service.compare_runs(runs, wanted, baseline)
 
 
 @router.get("/{run_id}", response_model=TrainingRead)

@@ -18,6 +18,10 @@ class DataArguments:
     no_relation_keep: float = field(
         default=1.0, metadata={"help": "share of no_relation training rows kept (undersampling)"}
     )
+    test_file: str | None = field(
+        default=None,
+        metadata={"help": "unlabeled test rows: estimate their label prior and a predicted test micro-F1"},
+    )
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """Predict a test file with a recorded run, in the competition's submission format."""
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -12,26 +15,52 @@ from services.train.run_re import BASELINE_FILE, transformer_options
 from shared.db.session import session_scope
 from shared.re_data.io import read_examples
 from shared.re_data.labels import labels
+from shared.re_data.schema import REExample
 
 
 class RunNotUsable(ValueError):
     pass
 
 
-def predict_file(run_id: str, test_file: str, out: Path, database_url: str) -> int:
-    """Writes `id,pred_label,probs` (probs: 30 floats in label order); returns the row count."""
+@dataclass(frozen=True)
+class UsableRun:
+    config: dict[str, Any]
+    run_dir: Path
+    metrics: dict[str, Any]
+
+
+def usable_run(run_id: str, database_url: str) -> UsableRun:
     with session_scope(database_url) as session:
         run = runs_repository.get(session, run_id)
         if run is None:
             raise RunNotUsable(f"no training run {run_id!r} in {database_url}")
         if run.status != "succeeded" or not run.artifacts_dir:
             raise RunNotUsable(f"run {run_id} is {run.status}; only succeeded runs can predict")
-        config, run_dir = run.config, Path(run.artifacts_dir)
-        threshold = run.metrics.get("best_no_relation_threshold")
+        return UsableRun(dict(run.config), Path(run.artifacts_dir), dict(run.metrics))
+
+
+def predict_file(run_id: str, test_file: str, out: Path, database_url: str) -> int:
+    """Writes `id,pred_label,probs` (probs: 30 floats in label order); returns the row count."""
+    run = usable_run(run_id, database_url)
     rows = read_examples(test_file, allow_unlabeled=True)  # labels (or the 100 placeholder) are ignored
+    probabilities = probabilities_of(run, rows)
+    predicted = thresholds.apply_threshold(
+        np.asarray(probabilities), run.metrics.get("best_no_relation_threshold")
+    )
+    with out.open("w", encoding="utf-8") as stream:
+        stream.write("id,pred_label,probs\n")
+        for row, label_id, probs in zip(rows, predicted, probabilities, strict=True):
+            values = json.dumps([float(p) for p in probs])
+            stream.write(f'{row.guid},{labels()[int(label_id)]},"{values}"\n')
+    return len(rows)
+
+
+def probabilities_of(run: UsableRun, rows: Sequence[REExample]) -> np.ndarray:
+    """The run's saved model applied to `rows`: 30 probabilities per row, in label order."""
+    config, run_dir = run.config, run.run_dir
     model = ModelArguments(**config["model"])
     if model.family == "baseline":
-        probabilities = joblib.load(run_dir / BASELINE_FILE).predict_proba(rows)
+        return np.asarray(joblib.load(run_dir / BASELINE_FILE).predict_proba(rows))
     else:
         from transformers import AutoTokenizer
 
@@ -43,11 +72,4 @@ def predict_file(run_id: str, test_file: str, out: Path, database_url: str) -> i
             run_dir,
         )
         AutoTokenizer.from_pretrained(options.model_name_or_path)  # fails early with a clear error
-        probabilities = predict_proba(make_trainer([], [], options), rows, options)
-    predicted = thresholds.apply_threshold(np.asarray(probabilities), threshold)
-    with out.open("w", encoding="utf-8") as stream:
-        stream.write("id,pred_label,probs\n")
-        for row, label_id, probs in zip(rows, predicted, probabilities, strict=True):
-            values = json.dumps([float(p) for p in probs])
-            stream.write(f'{row.guid},{labels()[int(label_id)]},"{values}"\n')
-    return len(rows)
+        return np.asarray(predict_proba(make_trainer([], [], options), rows, options))

@@ -2,6 +2,7 @@
 
 Reads as steps, like transformers' run_glue.py: record → read → split → train → evaluate → save."""
 
+import csv
 import json
 import random
 import time
@@ -14,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import joblib
 import numpy as np
 
+from services.evidence.predicted import label_prior, predict_test_score
 from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
 from services.train.metrics import compute
-from services.train.split import split
+from services.train.split import group_keys, split
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
@@ -82,6 +84,7 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             "seed": data.split_seed,
             "group_by": data.group_by,
             "train_after_undersampling": len(train_rows),
+            "train_label_counts": dict(Counter(str(row.label) for row in train_rows).most_common()),
         }
         timings["read_and_split_s"] = time.perf_counter() - started
 
@@ -94,7 +97,8 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
                 history = list(current.history) if current else []
                 runs_repository.update(session, run_id, history=[*history, evaluation])
 
-        probabilities = _train_and_predict(model, run, train_rows, parts.validation, run_dir, report)
+        predict = _train(model, run, train_rows, parts.validation, run_dir, report)
+        probabilities = predict(parts.validation)
         timings["train_s"] = time.perf_counter() - started - timings["read_and_split_s"]
 
         # Evaluate: KLUE metrics, and the no_relation threshold that serves micro-F1 best
@@ -106,14 +110,27 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             "best_no_relation_threshold": chosen.threshold,
             "micro_f1_at_best_threshold": chosen.micro_f1,
             "per_label": [vars(score) for score in metrics.per_label],
+            "confusion": metrics.confusion,
             "threshold_sweep": [vars(point) for point in sweep],
         }
+        groups = group_keys(originals, data.group_by)
+        validation_groups = [groups[row.guid] for row in parts.validation]
+        if data.test_file:  # how the score would move under the test file's (estimated) label mix
+            test_rows = read_examples(data.test_file, allow_unlabeled=True)
+            training_gold = np.array([label_to_id()[str(e.label)] for e in train_rows])
+            estimate = predict_test_score(
+                gold, probabilities, [predict(test_rows)],
+                training_prior=label_prior(training_gold), groups=np.array(validation_groups),
+            )  # fmt: skip
+            summary["test_estimate"] = estimate.as_dict() | {
+                "test_file": _describe_file(data.test_file, test_rows)
+            }
 
         # Save predictions, metrics and plots next to the model
-        _write_predictions(run_dir / "validation_predictions.csv", parts.validation, gold, probabilities)
-        (run_dir / "metrics.json").write_text(
-            json.dumps(summary | {"confusion": metrics.confusion}, indent=1)
+        _write_predictions(
+            run_dir / "validation_predictions.csv", parts.validation, gold, probabilities, validation_groups
         )
+        (run_dir / "metrics.json").write_text(json.dumps(summary, indent=1))
         plots.confusion_png(metrics, run_dir / "confusion_matrix.png")
         plots.per_label_f1_png(metrics, run_dir / "per_label_f1.png")
         timings["total_s"] = time.perf_counter() - started
@@ -139,18 +156,19 @@ def undersample_no_relation(rows: Sequence[REExample], keep: float, *, seed: int
     return [row for row in rows if row.label != NO_RELATION or generator.random() < keep]
 
 
-def _train_and_predict(
+def _train(
     model: ModelArguments,
     run: RunArguments,
     train_rows: list[REExample],
     validation: list[REExample],
     run_dir: Path,
     report: Callable[[dict[str, Any]], None],
-) -> np.ndarray:
+) -> Callable[[Sequence[REExample]], np.ndarray]:
+    """Trains the chosen family, saves it, and returns its probability function."""
     if model.family == "baseline":
         fitted = train_baseline(train_rows, seed=run.seed, class_weight=model.class_weight)
         joblib.dump(fitted, run_dir / BASELINE_FILE)
-        return fitted.predict_proba(validation)
+        return fitted.predict_proba
     if model.family == "transformer":
         from services.train.transformer import make_trainer, predict_proba
 
@@ -160,7 +178,7 @@ def _train_and_predict(
         trainer = make_trainer(train_rows, validation, options, report)
         trainer.train()
         trainer.save_model(str(run_dir / "model"))
-        return predict_proba(trainer, validation, options)
+        return lambda rows: predict_proba(trainer, rows, options)
     raise ValueError(f"unknown model family {model.family!r}: use baseline or transformer")
 
 
@@ -199,10 +217,13 @@ def _describe_file(path: str, rows: Sequence[REExample]) -> dict[str, Any]:
 
 
 def _write_predictions(
-    path: Path, rows: Sequence[REExample], gold: np.ndarray, probabilities: np.ndarray
+    path: Path, rows: Sequence[REExample], gold: np.ndarray, probabilities: np.ndarray, groups: list[str]
 ) -> None:
-    with path.open("w", encoding="utf-8") as stream:
-        stream.write("id,gold,pred_label,probs\n")
-        for row, gold_id, probs in zip(rows, gold, probabilities, strict=True):
+    """One row per validation row; `group` lets later reports resample whole groups (and compare
+    runs on the same rows)."""
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["id", "gold", "pred_label", "group", "probs"])
+        for row, gold_id, probs, group in zip(rows, gold, probabilities, groups, strict=True):
             probs_text = json.dumps([round(float(p), 6) for p in probs])
-            stream.write(f'{row.guid},{labels()[gold_id]},{labels()[int(probs.argmax())]},"{probs_text}"\n')
+            writer.writerow([row.guid, labels()[gold_id], labels()[int(probs.argmax())], group, probs_text])

@@ -13,6 +13,9 @@ class TrainingCreate(BaseModel):
 
     dataset_id: str
     augmentation_ids: list[str] = Field(default_factory=list, max_length=8)
+    # An uploaded test set (labels ignored): its label prior is estimated and a predicted test
+    # micro-F1 (validation reweighted to that prior) is recorded with the run.
+    test_dataset_id: str | None = None
     name: str | None = None
     family: Literal["baseline", "transformer"] = "baseline"
     model_name_or_path: str = "klue/roberta-small"

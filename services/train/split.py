@@ -57,10 +57,8 @@ def split(
         raise ValueError("validation_fraction must be between 0 and 0.5")
     if any(e.label is None for e in originals):
         raise ValueError("every row needs a label to be split for training")
-    if group_by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPINGS)}")
     held_out = _grouped_stratified_holdout(
-        originals, validation_fraction, seed, GROUPINGS[group_by](originals)
+        originals, validation_fraction, seed, group_keys(originals, group_by)
     )
     train = [e for e in originals if e.guid not in held_out]
     validation = [e for e in originals if e.guid in held_out]
@@ -84,6 +82,13 @@ def split(
         if any(e.subject_entity.word in validation_subjects for e in train):
             raise LeakageError("a subject word sits on both sides of an entity-cluster split")
     return result
+
+
+def group_keys(rows: Sequence[REExample], group_by: str) -> dict[str, str]:
+    """Each row's group (guid → key): rows of one group always land on the same side."""
+    if group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPINGS)}")
+    return GROUPINGS[group_by](rows)
 
 
 def _sentence_groups(rows: Sequence[REExample]) -> dict[str, str]:

@@ -58,11 +58,18 @@ def _run(run_id: str) -> str:
             )
             for job_id in request.augmentation_ids
         ]
+        test_file = None
+        if request.test_dataset_id:
+            test_set = datasets_repository.get_for_team(session, request.test_dataset_id, run.team_id or -1)
+            if test_set is None:
+                raise LookupError(f"dataset {request.test_dataset_id} is gone")
+            test_records = datasets_repository.records(session, test_set.id, 0, test_set.row_count)
+            test_file = str(_write(inputs_dir / "test.jsonl", test_records))
         runs_repository.update(session, run_id, status="running")
     data = DataArguments(
         train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
         validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,
-        group_by=request.group_by,
+        group_by=request.group_by, test_file=test_file,
     )  # fmt: skip
     model = ModelArguments(
         family=request.family,
@@ -81,5 +88,6 @@ def _run(run_id: str) -> str:
 
 def _write(path: Path, records: list[dict[str, Any]]) -> Path:
     with path.open("w", encoding="utf-8") as stream:
-        write_jsonl((REExample.model_validate(record) for record in records), stream)
+        # stored records omit an absent label (test sets); the schema wants it said
+        write_jsonl((REExample.model_validate({"label": None} | record) for record in records), stream)
     return path

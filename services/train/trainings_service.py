@@ -3,12 +3,15 @@
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.augment import datasets_repository, jobs_repository
+from services.augment import datasets_repository, datasets_service, jobs_repository
 from services.augment.errors import NotFound, Unprocessable
+from services.evidence.compare import ComparedRun, NotComparable, compare
 from services.train import runs_repository
+from services.train.run_artifacts import read_validation_predictions
 from services.train.schemas import TrainingCreate, TrainingRead
 from shared.db.models import JobState, TrainingRun
 
@@ -16,8 +19,15 @@ COMPARED = ("micro_f1", "auprc", "accuracy", "micro_f1_at_best_threshold")
 
 
 def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> TrainingRun:
-    if datasets_repository.get_for_team(session, request.dataset_id, team_id) is None:
+    dataset = datasets_repository.get_for_team(session, request.dataset_id, team_id)
+    if dataset is None:
         raise NotFound(f"no dataset {request.dataset_id!r}")
+    if datasets_service.is_unlabeled(dataset):
+        raise Unprocessable(f"dataset {dataset.id} has unlabeled rows: train on a labeled one")
+    if request.test_dataset_id and not datasets_repository.get_for_team(
+        session, request.test_dataset_id, team_id
+    ):
+        raise NotFound(f"no dataset {request.test_dataset_id!r}")
     for job_id in request.augmentation_ids:
         job = jobs_repository.get_for_team(session, job_id, team_id)
         if job is None:
@@ -54,3 +64,33 @@ def comparison(runs: Sequence[TrainingRun]) -> dict[str, dict[str, float | None]
         for score in run.metrics.get("per_label", []):
             table.setdefault(f"f1:{score['label']}", {})[run.id] = score["f1"]
     return table
+
+
+def compared_runs(runs: Sequence[TrainingRun], wanted: Sequence[str]) -> list[ComparedRun]:
+    """The runs in the order asked for, with their saved validation predictions."""
+    by_id = {run.id: run for run in runs}
+    missing = [run_id for run_id in wanted if run_id not in by_id]
+    if missing:
+        raise NotFound(f"no training run {missing[0]!r}")
+    unfinished = [run_id for run_id in wanted if by_id[run_id].status != "succeeded"]
+    if unfinished:
+        raise Unprocessable(
+            f"run {unfinished[0]} is {by_id[unfinished[0]].status}; compare succeeded runs only"
+        )
+    compared = []
+    for run_id in wanted:
+        run = by_id[run_id]
+        try:
+            validation = read_validation_predictions(run.artifacts_dir or "")
+        except FileNotFoundError as error:
+            raise Unprocessable(str(error)) from None
+        seed = (run.config.get("run") or run.config.get("request") or {}).get("seed")
+        compared.append(ComparedRun(run.id, run.name or "(unnamed)", seed, dict(run.metrics), validation))
+    return compared
+
+
+def compare_runs(runs: Sequence[TrainingRun], wanted: Sequence[str], baseline: str | None) -> dict[str, Any]:
+    try:
+        return compare(compared_runs(runs, wanted), baseline=baseline)
+    except NotComparable as error:
+        raise Unprocessable(str(error)) from None

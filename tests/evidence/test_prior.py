@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from services.evidence.bootstrap import micro_f1_interval, paired_difference_interval
+from services.evidence.calibration import fit_calibration
 from services.evidence.prior import (
-    bootstrap_interval,
     em_prior,
-    paired_bootstrap,
     prior_weights,
     reweighted_micro_f1,
     weighted_micro_f1,
@@ -88,9 +88,89 @@ def test_bootstrap_intervals_and_paired_differences() -> None:
     generator = np.random.default_rng(4)
     gold = generator.integers(0, K, 2000)
     good = np.where(generator.random(2000) < 0.7, gold, generator.integers(0, K, 2000))
-    same = good.copy()
-    interval = bootstrap_interval(lambda i: micro_f1(gold[i], good[i]), 2000, samples=300)
+    interval = micro_f1_interval(gold, good, samples=300)
+    assert interval.estimate == pytest.approx(micro_f1(gold, good))
     assert interval.low < interval.estimate < interval.high
-    assert paired_bootstrap(gold, good, same, samples=300).covers(0.0)  # identical runs: noise only
+    # identical runs: noise only; a clearly better run: an interval above 0
+    assert paired_difference_interval(gold, [good], [good.copy()], samples=300).covers(0.0)
     better = np.where(generator.random(2000) < 0.5, gold, good)
-    assert not paired_bootstrap(gold, good, better, samples=300).covers(0.0)
+    difference = paired_difference_interval(gold, [good], [better], samples=300)
+    assert difference.estimate == pytest.approx(micro_f1(gold, better) - micro_f1(gold, good))
+    assert not difference.covers(0.0) and difference.low > 0
+
+
+def test_grouped_bootstrap_is_wider_when_rows_of_a_group_move_together() -> None:
+    """Rows that share an article share their errors: resampling rows would understate the noise."""
+    generator = np.random.default_rng(5)
+    groups = np.repeat(np.arange(100), 20)
+    gold = generator.integers(1, K, 2000)
+    group_is_easy = generator.random(100) < 0.6
+    predicted = np.where(group_is_easy[groups], gold, 0)  # whole groups right or whole groups missed
+    by_row = micro_f1_interval(gold, predicted, samples=400)
+    by_group = micro_f1_interval(gold, predicted, groups=groups, samples=400)
+    assert by_group.estimate == by_row.estimate
+    assert (by_group.high - by_group.low) > 2.5 * (by_row.high - by_row.low)
+
+
+def test_calibration_makes_em_recover_a_shifted_prior_from_overconfident_scores() -> None:
+    """Scores 4× too flat (as scaled SVM margins can be) mislead EM; calibration on validation fixes it."""
+    generator, sample, posterior = gaussian_world(4)
+    train_prior = generator.dirichlet(np.ones(K) * 3)
+    test_prior = shifted(train_prior)
+    gold_val, x_val = sample(train_prior, 20000)
+    _, x_test = sample(test_prior, 20000)
+
+    def flatten(p: np.ndarray) -> np.ndarray:
+        return p**0.25 / (p**0.25).sum(axis=1, keepdims=True)
+
+    flat_val, flat_test = flatten(posterior(x_val, train_prior)), flatten(posterior(x_test, train_prior))
+    calibration = fit_calibration(flat_val, gold_val)
+    uncalibrated = em_prior(flat_test, train_prior)
+    calibrated = em_prior(calibration.apply(flat_test), train_prior)
+    assert calibration.temperature == pytest.approx(0.25, rel=0.1)
+    assert np.abs(calibrated - test_prior).sum() < 0.08
+    assert np.abs(calibrated - test_prior).sum() < np.abs(uncalibrated - test_prior).sum() / 2
+
+
+def test_labels_missing_from_validation_keep_a_zero_prior() -> None:
+    """A small validation set lacks some labels; EM must not pour the test set into them."""
+    generator, sample, posterior = gaussian_world(5)
+    prior = generator.dirichlet(np.ones(K))
+    _, x = sample(prior, 5000)
+    probabilities = posterior(x, prior)
+    seen = prior.copy()
+    seen[[3, 7]] = 0.0  # never in validation, yet the model gives them some probability
+    seen /= seen.sum()
+    estimate = em_prior(probabilities, seen)
+    assert estimate[3] == estimate[7] == 0.0
+    assert estimate.sum() == pytest.approx(1.0) and estimate.max() < 0.5
+
+
+def test_labels_the_model_cannot_see_are_estimated_with_no_relation() -> None:
+    """Class 5 looks exactly like no_relation: its test share is not identifiable from the model's
+    outputs. Pooled with no_relation, the pair's joint share is right and split as in validation."""
+    from services.evidence.predicted import blind_labels, estimate_test_prior
+
+    generator, sample, posterior = gaussian_world(6)
+    source = generator.dirichlet(np.ones(K) * 3)
+    source[0] = 0.3
+    source /= source.sum()
+    target = shifted(source)
+
+    def twin(x: np.ndarray, prior: np.ndarray) -> np.ndarray:  # class 5 shares class 0's features
+        p = posterior(x, prior)
+        joint = p[:, 0] + p[:, 5]
+        p[:, 0], p[:, 5] = joint * prior[0] / (prior[0] + prior[5]), joint * prior[5] / (prior[0] + prior[5])
+        return p
+
+    gold_val, x_val = sample(source, 20000)
+    _, x_test = sample(target, 20000)
+    validation, test = twin(x_val, source), twin(x_test, source)
+    assert blind_labels(gold_val, validation.argmax(axis=1)) == [5]
+    estimate = estimate_test_prior(gold_val, validation, [test])
+    assert estimate[0] + estimate[5] == pytest.approx(target[0] + target[5], abs=0.03)
+    assert estimate[5] / estimate[0] == pytest.approx(
+        np.mean(gold_val == 5) / np.mean(gold_val == 0), rel=1e-6
+    )
+    others = [k for k in range(K) if k not in (0, 5)]
+    assert np.abs(estimate[others] - target[others]).sum() < 0.08

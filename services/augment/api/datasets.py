@@ -21,7 +21,8 @@ router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=DatasetRead)
 async def upload_dataset(request: Request, uow: UowDep, caller: WriterDep) -> DatasetRead:
-    """Multipart (`file`, optional `name` and `format`: json, jsonl or csv) or a JSON body `{name, rows}`."""
+    """Multipart (`file`, optional `name`, `format`: json, jsonl or csv, and `unlabeled=true` for a
+    test set without labels) or a JSON body `{name, rows}`."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form()
@@ -32,11 +33,13 @@ async def upload_dataset(request: Request, uow: UowDep, caller: WriterDep) -> Da
         filename = upload.filename or "upload"
         name = str(form.get("name") or filename)
         fmt = _format(form.get("format"))
+        unlabeled = str(form.get("unlabeled") or "").lower() in ("1", "true", "yes")
 
         def create() -> DatasetRead:
             dataset = datasets_service.create_dataset(
-                session=uow.session, team_id=caller.team_id, name=name, data=data, filename=filename, fmt=fmt
-            )
+                session=uow.session, team_id=caller.team_id, name=name, data=data, filename=filename, fmt=fmt,
+                allow_unlabeled=unlabeled,
+            )  # fmt: skip
             uow.commit()
             return DatasetRead.model_validate(dataset)
 

@@ -1,0 +1,116 @@
+"""A validation score that predicts the test score.
+
+Given a model's probabilities on its validation rows (gold known) and on an unlabeled test file:
+1. calibrate the probabilities on validation (bias-corrected temperature scaling);
+2. estimate the test label prior by EM on the calibrated test probabilities (Saerens et al. 2002),
+   pooling with no_relation the relations the model is blind to (validation recall under 10%);
+3. reweight validation to that prior: "predicted test micro-F1", with a bootstrap interval that
+   resamples whole groups (entity clusters or sentences) of validation rows.
+Several models (cross-validation folds) may predict the same test file; their calibrated
+probabilities are averaged before EM.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from services.evidence.bootstrap import Interval, micro_f1_interval
+from services.evidence.calibration import fit_calibration
+from services.evidence.prior import NO_RELATION_ID, em_prior, prior_weights
+from shared.re_data.labels import labels
+
+
+def label_prior(gold: np.ndarray) -> np.ndarray:
+    return np.bincount(gold, minlength=len(labels())) / max(len(gold), 1)
+
+
+# A relation the model finds in under this share of its validation rows cannot be told apart from
+# no_relation by the model's outputs: its test share is not identifiable (EM would move mass between
+# it and no_relation at random). Such labels are estimated together with no_relation, and their joint
+# mass is split in validation's proportions.
+BLIND_RECALL = 0.1
+
+
+def blind_labels(validation_gold: np.ndarray, validation_predicted: np.ndarray) -> list[int]:
+    blind = []
+    for label_id in range(1, len(labels())):
+        rows = validation_gold == label_id
+        if rows.any() and np.mean(validation_predicted[rows] == label_id) < BLIND_RECALL:
+            blind.append(label_id)
+    return blind
+
+
+def estimate_test_prior(
+    validation_gold: np.ndarray,
+    validation_probabilities: np.ndarray,
+    test_probabilities: Sequence[np.ndarray],
+) -> np.ndarray:
+    """EM on the calibrated test probabilities, averaged over the models first (an ensemble is less
+    noisy per row than any one model), with labels the model is blind to pooled with no_relation."""
+    calibration = fit_calibration(validation_probabilities, validation_gold)
+    ensemble = np.mean([calibration.apply(probabilities) for probabilities in test_probabilities], axis=0)
+    source = label_prior(validation_gold)  # calibrated posteriors speak for validation's label mix
+    pooled = [NO_RELATION_ID, *blind_labels(validation_gold, validation_probabilities.argmax(axis=1))]
+    seen = [k for k in range(len(source)) if k not in pooled]
+    estimate = em_prior(
+        np.column_stack([ensemble[:, pooled].sum(axis=1), ensemble[:, seen]]),
+        np.concatenate([[source[pooled].sum()], source[seen]]),
+    )
+    prior = np.zeros(len(source))
+    prior[seen] = estimate[1:]
+    prior[pooled] = estimate[0] * source[pooled] / source[pooled].sum()
+    return prior
+
+
+@dataclass(frozen=True)
+class TestScoreEstimate:
+    training_prior: np.ndarray
+    validation_prior: np.ndarray
+    estimated_test_prior: np.ndarray
+    validation_micro_f1: Interval
+    predicted_test_micro_f1: Interval
+    test_rows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        def by_label(prior: np.ndarray) -> dict[str, float]:
+            return {label: round(float(share), 5) for label, share in zip(labels(), prior, strict=True)}
+
+        return {
+            "validation_micro_f1": self.validation_micro_f1.as_dict(),
+            "predicted_test_micro_f1": self.predicted_test_micro_f1.as_dict(),
+            "test_rows": self.test_rows,
+            "prior": {
+                "training": by_label(self.training_prior),
+                "validation": by_label(self.validation_prior),
+                "estimated_test": by_label(self.estimated_test_prior),
+            },
+        }
+
+
+def predict_test_score(
+    validation_gold: np.ndarray,
+    validation_probabilities: np.ndarray,
+    test_probabilities: Sequence[np.ndarray],
+    *,
+    training_prior: np.ndarray,
+    groups: np.ndarray | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+) -> TestScoreEstimate:
+    predicted = validation_probabilities.argmax(axis=1)
+    prior = estimate_test_prior(validation_gold, validation_probabilities, test_probabilities)
+    weights = prior_weights(validation_gold, prior)
+    return TestScoreEstimate(
+        training_prior=training_prior,
+        validation_prior=label_prior(validation_gold),
+        estimated_test_prior=prior,
+        validation_micro_f1=micro_f1_interval(
+            validation_gold, predicted, groups=groups, samples=samples, seed=seed
+        ),
+        predicted_test_micro_f1=micro_f1_interval(
+            validation_gold, predicted, weights=weights, groups=groups, samples=samples, seed=seed
+        ),
+        test_rows=len(test_probabilities[0]),
+    )

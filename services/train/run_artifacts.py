@@ -1,0 +1,38 @@
+"""Reading a run's saved validation predictions back (no torch: the API compares runs with it)."""
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from shared.re_data.labels import label_to_id
+
+PREDICTIONS_FILE = "validation_predictions.csv"
+
+
+@dataclass(frozen=True)
+class ValidationPredictions:
+    ids: list[str]
+    gold: np.ndarray
+    probabilities: np.ndarray
+    groups: np.ndarray | None  # entity cluster or sentence of each row; None for runs saved before groups
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return np.asarray(self.probabilities.argmax(axis=1))
+
+
+def read_validation_predictions(run_dir: str | Path) -> ValidationPredictions:
+    path = Path(run_dir) / PREDICTIONS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: the run has no saved validation predictions")
+    with path.open(encoding="utf-8", newline="") as stream:
+        records = list(csv.DictReader(stream))
+    ids = [record["id"] for record in records]
+    gold = np.array([label_to_id()[record["gold"]] for record in records], dtype=int)
+    probabilities = np.array([json.loads(record["probs"]) for record in records], dtype=float)
+    has_groups = bool(records) and "group" in records[0]
+    groups = np.array([record["group"] for record in records]) if has_groups else None
+    return ValidationPredictions(ids, gold, probabilities.reshape(len(records), -1), groups)

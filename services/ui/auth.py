@@ -1,0 +1,25 @@
+"""Who is looking at a page: the team API key kept in a cookie after /ui/login."""
+
+from typing import Annotated
+
+from fastapi import Cookie, Depends, HTTPException, status
+
+from services.augment.auth import Scope
+from services.augment.deps import Caller, UowDep, caller_for_key
+from services.augment.errors import AppError
+
+COOKIE = "roundtrip_key"
+LOGIN_PATH = "/ui/login"
+
+
+async def page_caller(uow: UowDep, roundtrip_key: Annotated[str | None, Cookie()] = None) -> Caller:
+    """A reader; anyone else is sent to the login page."""
+    try:
+        if not roundtrip_key:
+            raise AppError("no key")
+        return await caller_for_key(uow, roundtrip_key, Scope.READ)
+    except AppError:
+        raise HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": LOGIN_PATH}) from None
+
+
+PageCallerDep = Annotated[Caller, Depends(page_caller)]

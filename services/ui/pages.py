@@ -1,0 +1,135 @@
+"""Web pages under /ui for people who would rather look than read: datasets with their report,
+augmentation jobs with live progress, runs with their curves and errors, comparisons with CIs.
+Server-rendered HTML with inline SVG charts; the one script polls a job's progress."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from services.augment import datasets_repository, jobs_repository, jobs_service
+from services.augment.auth import Scope
+from services.augment.deps import UowDep, caller_for_key
+from services.augment.errors import AppError, NotFound
+from services.evidence import charts
+from services.evidence.report import build_report
+from services.train import runs_repository, trainings_service
+from services.ui.auth import COOKIE, PageCallerDep
+from shared.re_data.labels import NO_RELATION
+from shared.re_data.schema import REExample
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+
+def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str | None = None) -> HTMLResponse:
+    return _page(request, "login.html", error=error)
+
+
+@router.post("/login")
+async def login(uow: UowDep, key: Annotated[str, Form()]) -> Response:
+    try:
+        await caller_for_key(uow, key.strip(), Scope.READ)
+    except AppError as error:
+        return RedirectResponse(f"/ui/login?error={error.message}", status.HTTP_303_SEE_OTHER)
+    response = RedirectResponse("/ui", status.HTTP_303_SEE_OTHER)
+    response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict", max_age=7 * 24 * 3600)
+    return response
+
+
+@router.get("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/ui/login", status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(request: Request, uow: UowDep, caller: PageCallerDep) -> HTMLResponse:
+    session = uow.session
+    return _page(
+        request, "overview.html", caller=caller,
+        datasets=datasets_repository.list_for_team(session, caller.team_id),
+        jobs=jobs_repository.list_for_team(session, caller.team_id),
+        runs=runs_repository.list_runs(session, caller.team_id),
+    )  # fmt: skip
+
+
+@router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
+async def dataset_page(dataset_id: str, request: Request, uow: UowDep, caller: PageCallerDep) -> HTMLResponse:
+    def render() -> dict[str, Any]:
+        dataset = datasets_repository.get_for_team(uow.session, dataset_id, caller.team_id)
+        if dataset is None:
+            raise NotFound(f"no dataset {dataset_id!r}")
+        records = datasets_repository.records(uow.session, dataset.id, 0, dataset.row_count)
+        report = build_report([REExample.model_validate(record) for record in records])
+        return {
+            "dataset": dataset,
+            "report": report,
+            "charts": {
+                "labels": charts.to_svg(charts.counts_bar(report.labels, "Labels", highlight=NO_RELATION)),
+                "lengths": charts.to_svg(
+                    charts.histogram(report.length_histogram, "Sentence length", "characters")
+                ),
+                "pairs": charts.to_svg(charts.counts_bar(report.entity_type_pairs, "Entity-type pairs")),
+            },
+        }
+
+    return _page(request, "dataset.html", caller=caller, **await run_in_threadpool(render))
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(job_id: str, request: Request, uow: UowDep, caller: PageCallerDep) -> HTMLResponse:
+    job = jobs_service.get_job(uow.session, job_id, caller.team_id)
+    return _page(request, "job.html", caller=caller, status=jobs_service.job_status(uow.session, job))
+
+
+@router.get("/jobs/{job_id}/status")
+def job_status(job_id: str, uow: UowDep, caller: PageCallerDep) -> dict[str, Any]:
+    """What the job page polls (the cookie authenticates it, like the page)."""
+    job = jobs_service.get_job(uow.session, job_id, caller.team_id)
+    return jobs_service.job_status(uow.session, job).model_dump(mode="json")
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+async def run_page(run_id: str, request: Request, uow: UowDep, caller: PageCallerDep) -> HTMLResponse:
+    def render() -> dict[str, Any]:
+        run = trainings_service.get_run(uow.session, run_id, caller.team_id)
+        metrics, drawn = run.metrics or {}, {}
+        if run.history:
+            drawn["curves"] = charts.to_svg(charts.metric_curves(run.history))
+        if metrics.get("per_label"):
+            title = f"Per-label F1 — micro-F1 {metrics['micro_f1']:.2f}, AUPRC {metrics['auprc']:.2f}"
+            drawn["per_label"] = charts.to_svg(charts.per_label_f1(metrics["per_label"], title))
+        if metrics.get("confusion"):
+            drawn["confusion"] = charts.to_svg(charts.confusion(metrics["confusion"]))
+        if metrics.get("test_estimate"):
+            drawn["priors"] = charts.to_svg(charts.priors(metrics["test_estimate"]["prior"]))
+        return {"run": run, "metrics": metrics, "charts": drawn}
+
+    return _page(request, "run.html", caller=caller, **await run_in_threadpool(render))
+
+
+@router.get("/compare", response_class=HTMLResponse)
+async def compare_page(
+    request: Request, uow: UowDep, caller: PageCallerDep, ids: str, baseline: str | None = None
+) -> HTMLResponse:
+    def render() -> dict[str, Any]:
+        wanted = list(dict.fromkeys(i for i in ids.split(",") if i))
+        runs = runs_repository.list_runs(uow.session, caller.team_id, None, wanted)
+        result = trainings_service.compare_runs(runs, wanted, baseline or None)
+        return {
+            "comparison": result,
+            "chart": charts.to_svg(charts.differences(result["arms"], result["baseline"])),
+        }
+
+    return _page(request, "compare.html", caller=caller, **await run_in_threadpool(render))
