@@ -3,6 +3,7 @@ augmentation jobs with live progress, runs with their curves and errors, compari
 Server-rendered HTML with inline SVG charts; the one script polls a job's progress."""
 
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, status
@@ -40,7 +41,7 @@ async def login(uow: UowDep, key: Annotated[str, Form()]) -> Response:
     try:
         await caller_for_key(uow, key.strip(), Scope.READ)
     except AppError as error:
-        return RedirectResponse(f"/ui/login?error={error.message}", status.HTTP_303_SEE_OTHER)
+        return RedirectResponse(f"/ui/login?{urlencode({'error': error.message})}", status.HTTP_303_SEE_OTHER)
     response = RedirectResponse("/ui", status.HTTP_303_SEE_OTHER)
     response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict", max_age=7 * 24 * 3600)
     return response

@@ -63,12 +63,16 @@ def test_em_leaves_an_unshifted_prior_alone() -> None:
     assert np.abs(em_prior(posterior(x, prior), prior) - prior).sum() < 0.05
 
 
-def test_reweighting_validation_predicts_the_score_under_the_test_prior() -> None:
-    generator, sample, posterior = gaussian_world(2)
+def shifted_samples(seed: int):  # type: ignore[no-untyped-def]
+    """A validation sample under a training prior and a test sample under its issue-5 shift."""
+    generator, sample, posterior = gaussian_world(seed)
     train_prior = generator.dirichlet(np.ones(K) * 3)
     test_prior = shifted(train_prior)
-    gold_val, x_val = sample(train_prior, 20000)
-    gold_test, x_test = sample(test_prior, 20000)
+    return posterior, train_prior, test_prior, sample(train_prior, 20000), sample(test_prior, 20000)
+
+
+def test_reweighting_validation_predicts_the_score_under_the_test_prior() -> None:
+    posterior, train_prior, test_prior, (gold_val, x_val), (gold_test, x_test) = shifted_samples(2)
     plain = micro_f1(gold_val, posterior(x_val, train_prior).argmax(axis=1))
     truth = micro_f1(gold_test, posterior(x_test, train_prior).argmax(axis=1))
     reweighted = reweighted_micro_f1(gold_val, posterior(x_val, train_prior).argmax(axis=1), test_prior)
@@ -112,13 +116,9 @@ def test_grouped_bootstrap_is_wider_when_rows_of_a_group_move_together() -> None
     assert (by_group.high - by_group.low) > 2.5 * (by_row.high - by_row.low)
 
 
-def test_calibration_makes_em_recover_a_shifted_prior_from_overconfident_scores() -> None:
+def test_calibration_makes_em_recover_a_shifted_prior_from_flat_scores() -> None:
     """Scores 4× too flat (as scaled SVM margins can be) mislead EM; calibration on validation fixes it."""
-    generator, sample, posterior = gaussian_world(4)
-    train_prior = generator.dirichlet(np.ones(K) * 3)
-    test_prior = shifted(train_prior)
-    gold_val, x_val = sample(train_prior, 20000)
-    _, x_test = sample(test_prior, 20000)
+    posterior, train_prior, test_prior, (gold_val, x_val), (_, x_test) = shifted_samples(4)
 
     def flatten(p: np.ndarray) -> np.ndarray:
         return p**0.25 / (p**0.25).sum(axis=1, keepdims=True)
