@@ -3,8 +3,8 @@ augmentation jobs with live progress, runs with their curves and errors, compari
 Server-rendered HTML with inline SVG charts; the one script polls a job's progress."""
 
 from pathlib import Path
-from urllib.parse import urlencode
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.concurrency import run_in_threadpool
