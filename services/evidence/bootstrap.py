@@ -107,3 +107,26 @@ def paired_difference_interval(
 
     (estimate_a, values_a), (estimate_b, values_b) = mean_f1(predictions_a), mean_f1(predictions_b)
     return _interval(estimate_b - estimate_a, values_b - values_a, level)
+
+
+def reweighted_micro_f1_interval(
+    gold: np.ndarray,
+    predicted: np.ndarray,
+    ratio: np.ndarray,
+    sampled_ratios: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
+    seed: int = 0,
+    level: float = 0.95,
+) -> Interval:
+    """micro-F1 with each row weighted by `ratio[gold]` (target prior / validation prior), and its
+    interval when the ratio is itself uncertain: draw b resamples validation groups and weighs them
+    with `sampled_ratios[b]` (from a prior estimated on resampled test rows)."""
+    labels = len(ratio)
+    counts, index = group_counts(groups, len(gold), samples=len(sampled_ratios), seed=seed)
+    per_group_label = np.zeros((counts.shape[1], labels, 3))  # group × gold label × (tp, pred, gold)
+    np.add.at(per_group_label, (index, gold), f1_sums(gold, predicted))
+    resampled = (counts @ per_group_label.reshape(counts.shape[1], -1)).reshape(-1, labels, 3)
+    values = f1_of_sums(np.einsum("bkc,bk->bc", resampled, sampled_ratios))
+    estimate = float(f1_of_sums(np.einsum("kc,k->c", per_group_label.sum(axis=0), ratio)))
+    return _interval(estimate, values, level)

@@ -5,7 +5,8 @@ Given a model's probabilities on its validation rows (gold known) and on an unla
 2. estimate the test label prior by EM on the calibrated test probabilities (Saerens et al. 2002),
    pooling with no_relation the relations the model is blind to (validation recall under 10%);
 3. reweight validation to that prior: "predicted test micro-F1", with a bootstrap interval that
-   resamples whole groups (entity clusters or sentences) of validation rows.
+   resamples whole groups (entity clusters or sentences) of validation rows, and the test rows the
+   prior is estimated from.
 Several models (cross-validation folds) may predict the same test file; their calibrated
 probabilities are averaged before EM.
 """
@@ -16,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from services.evidence.bootstrap import Interval, micro_f1_interval
+from services.evidence.bootstrap import Interval, micro_f1_interval, reweighted_micro_f1_interval
 from services.evidence.calibration import fit_calibration
-from services.evidence.prior import NO_RELATION_ID, em_prior, prior_weights
+from services.evidence.prior import NO_RELATION_ID, em_prior
 from shared.re_data.labels import labels
 
 
@@ -42,26 +43,48 @@ def blind_labels(validation_gold: np.ndarray, validation_predicted: np.ndarray) 
     return blind
 
 
+@dataclass(frozen=True)
+class PriorEstimator:
+    """Calibrated once on validation; estimates the label prior of the test rows, or of any resample
+    of them (how uncertain the estimate is enters the predicted score's interval)."""
+
+    ensemble: np.ndarray  # calibrated test probabilities, averaged over the models
+    source: np.ndarray  # validation's label prior: the calibrated posteriors speak for that mix
+    pooled: list[int]  # no_relation and the relations the model is blind to
+
+    def estimate(self, rows: np.ndarray | None = None, *, tolerance: float = 1e-8) -> np.ndarray:
+        ensemble = self.ensemble if rows is None else self.ensemble[rows]
+        seen = [k for k in range(len(self.source)) if k not in self.pooled]
+        estimate = em_prior(
+            np.column_stack([ensemble[:, self.pooled].sum(axis=1), ensemble[:, seen]]),
+            np.concatenate([[self.source[self.pooled].sum()], self.source[seen]]),
+            tolerance=tolerance,
+        )
+        prior = np.zeros(len(self.source))
+        prior[seen] = estimate[1:]
+        prior[self.pooled] = estimate[0] * self.source[self.pooled] / self.source[self.pooled].sum()
+        return prior
+
+
+def prior_estimator(
+    validation_gold: np.ndarray,
+    validation_probabilities: np.ndarray,
+    test_probabilities: Sequence[np.ndarray],
+) -> PriorEstimator:
+    """EM on the calibrated test probabilities, averaged over the models first (an ensemble is less
+    noisy per row than any one model), with labels the model is blind to pooled with no_relation."""
+    calibration = fit_calibration(validation_probabilities, validation_gold)
+    ensemble = np.mean([calibration.apply(probabilities) for probabilities in test_probabilities], axis=0)
+    blind = blind_labels(validation_gold, validation_probabilities.argmax(axis=1))
+    return PriorEstimator(ensemble, label_prior(validation_gold), [NO_RELATION_ID, *blind])
+
+
 def estimate_test_prior(
     validation_gold: np.ndarray,
     validation_probabilities: np.ndarray,
     test_probabilities: Sequence[np.ndarray],
 ) -> np.ndarray:
-    """EM on the calibrated test probabilities, averaged over the models first (an ensemble is less
-    noisy per row than any one model), with labels the model is blind to pooled with no_relation."""
-    calibration = fit_calibration(validation_probabilities, validation_gold)
-    ensemble = np.mean([calibration.apply(probabilities) for probabilities in test_probabilities], axis=0)
-    source = label_prior(validation_gold)  # calibrated posteriors speak for validation's label mix
-    pooled = [NO_RELATION_ID, *blind_labels(validation_gold, validation_probabilities.argmax(axis=1))]
-    seen = [k for k in range(len(source)) if k not in pooled]
-    estimate = em_prior(
-        np.column_stack([ensemble[:, pooled].sum(axis=1), ensemble[:, seen]]),
-        np.concatenate([[source[pooled].sum()], source[seen]]),
-    )
-    prior = np.zeros(len(source))
-    prior[seen] = estimate[1:]
-    prior[pooled] = estimate[0] * source[pooled] / source[pooled].sum()
-    return prior
+    return prior_estimator(validation_gold, validation_probabilities, test_probabilities).estimate()
 
 
 @dataclass(frozen=True)
@@ -97,20 +120,40 @@ def predict_test_score(
     training_prior: np.ndarray,
     groups: np.ndarray | None = None,
     samples: int = 1000,
+    prior_samples: int = 200,
     seed: int = 0,
 ) -> TestScoreEstimate:
+    """The interval of the predicted score covers both the validation rows' noise (groups resampled)
+    and the prior estimate's (EM again on `prior_samples` resamples of the test rows)."""
     predicted = validation_probabilities.argmax(axis=1)
-    prior = estimate_test_prior(validation_gold, validation_probabilities, test_probabilities)
-    weights = prior_weights(validation_gold, prior)
+    estimator = prior_estimator(validation_gold, validation_probabilities, test_probabilities)
+    prior = estimator.estimate()
+    validation_prior = label_prior(validation_gold)
+    generator = np.random.default_rng(seed)
+    test_rows = len(estimator.ensemble)
+    sampled_priors = np.array([
+        estimator.estimate(generator.integers(0, test_rows, test_rows), tolerance=1e-6)
+        for _ in range(prior_samples)
+    ])  # fmt: skip
     return TestScoreEstimate(
         training_prior=training_prior,
-        validation_prior=label_prior(validation_gold),
+        validation_prior=validation_prior,
         estimated_test_prior=prior,
         validation_micro_f1=micro_f1_interval(
             validation_gold, predicted, groups=groups, samples=samples, seed=seed
         ),
-        predicted_test_micro_f1=micro_f1_interval(
-            validation_gold, predicted, weights=weights, groups=groups, samples=samples, seed=seed
+        predicted_test_micro_f1=reweighted_micro_f1_interval(
+            validation_gold,
+            predicted,
+            _ratio(prior, validation_prior),
+            np.array([_ratio(sampled, validation_prior) for sampled in sampled_priors]),
+            groups=groups,
+            seed=seed,
         ),
-        test_rows=len(test_probabilities[0]),
+        test_rows=test_rows,
     )
+
+
+def _ratio(target: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Per-label weight target/source (0 where validation has no row of the label)."""
+    return np.divide(target, source, out=np.zeros_like(target), where=source > 0)

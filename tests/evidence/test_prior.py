@@ -174,3 +174,21 @@ def test_labels_the_model_cannot_see_are_estimated_with_no_relation() -> None:
     )
     others = [k for k in range(K) if k not in (0, 5)]
     assert np.abs(estimate[others] - target[others]).sum() < 0.08
+
+
+def test_the_predicted_interval_widens_with_an_uncertain_prior() -> None:
+    from services.evidence.bootstrap import reweighted_micro_f1_interval
+
+    generator = np.random.default_rng(7)
+    gold = np.where(generator.random(3000) < 0.5, 0, generator.integers(1, K, 3000))  # half no_relation
+    predicted = np.where(generator.random(3000) < 0.6, gold, generator.integers(0, K, 3000))
+    ratio = generator.uniform(0.5, 2.0, K)
+    fixed = reweighted_micro_f1_interval(gold, predicted, ratio, np.tile(ratio, (300, 1)))
+    assert fixed.estimate == pytest.approx(weighted_micro_f1(gold, predicted, ratio[gold]))
+    same_draws = micro_f1_interval(gold, predicted, weights=ratio[gold], samples=300)
+    assert (fixed.low, fixed.high) == pytest.approx((same_draws.low, same_draws.high))
+    wobbling = np.tile(ratio, (300, 1))
+    wobbling[:, 0] *= generator.uniform(0.3, 3.0, 300)  # the estimated no_relation share moves between draws
+    uncertain = reweighted_micro_f1_interval(gold, predicted, ratio, wobbling)
+    assert uncertain.estimate == fixed.estimate
+    assert uncertain.high - uncertain.low > 1.5 * (fixed.high - fixed.low)
