@@ -2,13 +2,13 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.evidence.report import build_report
+from services.evidence.report import build_report, count_drops
 from shared.db.session import session_scope
 from shared.re_data.errors import DataFormatError
 from shared.re_data.io import read_examples
@@ -21,14 +21,41 @@ report_app = typer.Typer(help="Reports that tell what to believe about data and 
 def data_report(
     path: Annotated[Path, typer.Argument(metavar="FILE")],
     against: Annotated[Path | None, typer.Option(help="count sentences shared with this file")] = None,
+    drops: Annotated[
+        Path | None,
+        typer.Option(help="drop log of an augmented FILE (default: FILE.drops.jsonl if it exists)"),
+    ] = None,
 ) -> None:
-    """Labels, lengths, entity-type pairs, duplicates and conflicts, prefix contradictions."""
+    """Labels, lengths, entity-type pairs, duplicates and conflicts, prefix contradictions; for an
+    augmented file, the yield per pivot and label and the drop reasons."""
+    beside = path.with_name(path.name + ".drops.jsonl")  # where `roundtrip augment` writes it
+    drops = drops or (beside if beside.is_file() else None)
     try:
         rows = read_examples(path, allow_unlabeled=True)
         other = read_examples(against, allow_unlabeled=True) if against else None
-    except DataFormatError as error:
+        drop_reasons = count_drops(_drop_records(drops)) if drops else None
+    except (DataFormatError, OSError, ValueError) as error:
         _fail(error)
-    typer.echo(json.dumps(build_report(rows, other).as_dict(), ensure_ascii=False, indent=1))
+    report = build_report(rows, other, drop_reasons)
+    typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+
+
+def _drop_records(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from None
+        missing = [
+            field for field in ("pivot", "reason") if not isinstance(record, dict) or field not in record
+        ]
+        if missing:
+            raise ValueError(f"{path}:{number}: {missing[0]}: missing")
+        records.append(record)
+    return records
 
 
 def _fail(error: Exception) -> NoReturn:

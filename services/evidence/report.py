@@ -2,10 +2,11 @@
 
 Label distribution, sentence lengths, entity-type pairs, duplicate rows and duplicates whose
 labels conflict, labels whose org:/per: prefix contradicts the subject type, sentences shared with
-another dataset (train vs an unlabeled test file), and for augmented rows the yield per pivot."""
+another dataset (train vs an unlabeled test file), and for augmented rows the yield per pivot and
+label with the drop reasons."""
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ class DataReport:
     prefix_contradictions: list[dict[str, str]]  # org:/per: label whose subject is not ORG/PER
     shared_sentences: int | None = None  # with the other dataset, when one is given
     augmented_yield: dict[str, dict[str, int]] = field(default_factory=dict)  # pivot → label → rows
+    drop_reasons: dict[str, dict[str, int]] = field(default_factory=dict)  # pivot → reason → rows dropped
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,7 +42,11 @@ def _pair(example: REExample) -> tuple[str, str, int, str, int]:
     return (normalise_sentence(example.sentence), s.word, s.start_idx, o.word, o.start_idx)
 
 
-def build_report(examples: Sequence[REExample], other: Sequence[REExample] | None = None) -> DataReport:
+def build_report(
+    examples: Sequence[REExample],
+    other: Sequence[REExample] | None = None,
+    drop_reasons: Mapping[str, Mapping[str, int]] | None = None,
+) -> DataReport:
     originals = [e for e in examples if e.provenance is None]
     lengths = sorted(len(e.sentence) for e in originals) or [0]
     histogram: Counter[str] = Counter()
@@ -92,4 +98,13 @@ def build_report(examples: Sequence[REExample], other: Sequence[REExample] | Non
         prefix_contradictions=contradictions,
         shared_sentences=shared,
         augmented_yield={pivot: dict(counts.most_common()) for pivot, counts in yields.items()},
+        drop_reasons={pivot: dict(reasons) for pivot, reasons in (drop_reasons or {}).items()},
     )
+
+
+def count_drops(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """pivot → reason → rows, from drop-log records (`roundtrip augment` writes OUT.drops.jsonl)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for record in records:
+        counts[str(record["pivot"])][str(record["reason"])] += 1
+    return {pivot: dict(reasons.most_common()) for pivot, reasons in counts.items()}

@@ -48,3 +48,38 @@ def test_report_cli_prints_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["rows"] == 16 and report["shared_sentences"] == 15
+
+
+def test_augmented_file_report_reads_its_drop_log(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from shared.re_data.schema import Provenance, TranslationLegInfo
+
+    leg = TranslationLegInfo(source_lang="ko", target_lang="en", model="m", revision="r")
+    augmented = [
+        row.model_copy(update={"guid": f"{row.guid}:bt-en-0", "provenance": Provenance(
+            source_id=row.guid, pivot="en", legs=(leg, leg), decoding={}, strategy="locate")})
+        for row in tiny_examples()[:5]
+    ]  # fmt: skip
+    path = tmp_path / "aug.jsonl"
+    path.write_text("".join(row.model_dump_json(exclude_none=True) + "\n" for row in augmented))
+    drops = [{"source_id": "tiny-09", "pivot": "en", "variant": 0, "reason": "entity_lost"},
+             {"source_id": "tiny-10", "pivot": "en", "variant": 0, "reason": "entity_lost"},
+             {"source_id": "tiny-11", "pivot": "ja", "variant": 0, "reason": "repetition"}]  # fmt: skip
+    (tmp_path / "aug.jsonl.drops.jsonl").write_text("".join(json.dumps(d) + "\n" for d in drops))
+    roundtrip = str(Path(sys.executable).parent / "roundtrip")
+    done = subprocess.run(
+        [roundtrip, "report", "data", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert sum(report["augmented_yield"]["en"].values()) == 5
+    assert report["drop_reasons"] == {"en": {"entity_lost": 2}, "ja": {"repetition": 1}}
+
+    bad_log = tmp_path / "bad.drops.jsonl"
+    bad_log.write_text(json.dumps(drops[0]) + "\n" + '{"pivot": "en"}\n')
+    bad = subprocess.run([roundtrip, "report", "data", str(path), "--drops", str(bad_log)],
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert bad.returncode == 2 and "bad.drops.jsonl:2: reason: missing" in bad.stderr

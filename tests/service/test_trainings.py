@@ -42,6 +42,9 @@ def test_baseline_vs_plus_en_over_rest(stack) -> None:  # type: ignore[no-untype
     job = client.post("/v1/augmentations", headers=headers, json={"dataset_id": dataset_id, "pivots": ["en"]})
     augmented = wait_for_state(client, job.json()["id"], headers, {"succeeded", "failed"})
     assert augmented["state"] == "succeeded"
+    report = client.get(f"/v1/augmentations/{job.json()['id']}/report", headers=headers).json()
+    assert sum(report["augmented_yield"]["en"].values()) == augmented["progress"]["en"]["rows_out"]
+    assert report["drop_reasons"] == augmented["drops"]
 
     requests = {"baseline": {"dataset_id": dataset_id, "name": "baseline", "validation_fraction": 0.2},
                 "+en": {"dataset_id": dataset_id, "name": "+en", "validation_fraction": 0.2,

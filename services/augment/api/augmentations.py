@@ -15,6 +15,7 @@ from services.augment.deps import CeleryDep, ReaderDep, SettingsDep, UowDep, Wri
 from services.augment.errors import Conflict
 from services.augment.schemas import AugmentationCreate, AugmentationList, AugmentationRead
 from services.augment.ttl_cache import TTLCache
+from services.evidence.report import build_report
 from shared.db.models import JobState
 from shared.queues import TaskName, queue_for_language
 from shared.re_data.io import write_csv, write_jsonl
@@ -86,6 +87,19 @@ def cancel_augmentation(job_id: str, uow: UowDep, caller: WriterDep) -> Augmenta
     uow.commit()
     _statuses.forget((job_id, caller.team_id))
     return jobs_service.job_status(uow.session, job)
+
+
+@router.get("/{job_id}/report")
+def augmentation_report(job_id: str, uow: UowDep, caller: ReaderDep) -> dict[str, Any]:
+    """The data report of the job's rows: yield per pivot and label, drop reasons per pivot."""
+    job = jobs_service.get_job(uow.session, job_id, caller.team_id)
+    if job.state != JobState.SUCCEEDED.value:
+        raise Conflict(f"job is {job.state}; its report is ready when it has succeeded")
+    rows = [
+        REExample.model_validate(record) for record in jobs_repository.result_records(uow.session, job.id)
+    ]
+    drops = jobs_service.job_status(uow.session, job).drops
+    return build_report(rows, drop_reasons=drops).as_dict()
 
 
 @router.get("/{job_id}/result")
