@@ -39,6 +39,7 @@ def create_app() -> FastAPI:
     routers = (health, datasets, augmentations, translations, models, trainings, pages)
     for module in routers:
         app.include_router(module.router)
+    app.include_router(pages.icon_router)
     app.mount("/ui/static", StaticFiles(directory=pages.HERE / "static"), name="ui-static")
     return app
 

@@ -3,15 +3,16 @@ augmentation jobs with live progress, runs with their curves and errors, compari
 Server-rendered HTML with inline SVG charts; the one script polls a job's progress."""
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from services.augment import datasets_repository, jobs_repository, jobs_service
+from services.augment.api import augmentations, datasets
 from services.augment.auth import Scope
 from services.augment.deps import UowDep, caller_for_key
 from services.augment.errors import AppError, NotFound
@@ -25,6 +26,12 @@ from shared.re_data.schema import REExample
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/ui", include_in_schema=False)
+icon_router = APIRouter(include_in_schema=False)  # browsers ask for /favicon.ico whatever the page says
+
+
+@icon_router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
 
 def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -99,6 +106,19 @@ def job_status(job_id: str, uow: UowDep, caller: PageCallerDep) -> dict[str, Any
     """What the job page polls (the cookie authenticates it, like the page)."""
     job = jobs_service.get_job(uow.session, job_id, caller.team_id)
     return jobs_service.job_status(uow.session, job).model_dump(mode="json")
+
+
+@router.get("/jobs/{job_id}/result")
+def job_result(
+    job_id: str, uow: UowDep, caller: PageCallerDep, format: Literal["jsonl", "csv"] = "jsonl"
+) -> Response:
+    """The API's download, authenticated by the page's cookie."""
+    return augmentations.download_result(job_id, uow, caller, format)
+
+
+@router.get("/datasets/{dataset_id}/report.json")
+def dataset_report_json(dataset_id: str, uow: UowDep, caller: PageCallerDep) -> dict[str, Any]:
+    return datasets.dataset_report(dataset_id, uow, caller)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)

@@ -158,6 +158,8 @@ def test_every_page_in_chromium(site: dict[str, Any], browser: Any) -> None:
 
     _open(browser, f"{base}/ui/datasets/{site['dataset']['id']}", "dataset", charts=3)
     assert browser.find_element(By.ID, "rows").text == "400"
+    browser.get(f"{base}/ui/datasets/{site['dataset']['id']}/report.json")  # the cookie is enough
+    assert json.loads(browser.find_element(By.TAG_NAME, "body").text)["rows"] == 400
 
     job_id = site["job"]["id"]
     _open(browser, f"{base}/ui/jobs/{job_id}", "job", charts=0)
