@@ -152,7 +152,8 @@ def one_pseudo_test(rows: Sequence[REExample], seed: int, folds: int) -> dict[st
                                  true_prior)  # fmt: skip
     gaps["true-prior"] = abs(oracle - tested)
     print(f"  predicted test micro-F1 {predicted.estimate:.2f} [95% CI {predicted.low:.2f}, "
-          f"{predicted.high:.2f}; clusters and test rows resampled]  pseudo-test {tested:.2f}  gap {gaps['prior-matched']:.2f}  "
+          f"{predicted.high:.2f}; clusters and test rows resampled]  "
+          f"pseudo-test {tested:.2f}  gap {gaps['prior-matched']:.2f}  "
           f"(reweighted to the true prior: {oracle:.2f}, gap {gaps['true-prior']:.2f})")  # fmt: skip
     print(f"  estimated test prior: no_relation {estimated[0]:.3f} (true {true_prior[0]:.3f}), "
           f"L1 to the true prior {np.abs(estimated - true_prior).sum():.3f} (training prior's: "
