@@ -13,9 +13,9 @@ pseudo-test is a small sample (rare labels are drawn again and again to reach th
 benchmark builds one per seed and averages the gaps; "true-prior" (validation reweighted to the
 pseudo-test's real prior) shows how much no prior estimate could remove.
 
-    python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--folds 5] [--seeds 7 11 23 42]
+    python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--folds 5] [--seeds 7 11 ...]
 Last line: `gap random: X  grouped: Y  prior-matched: Z` (mean |gap| over the seeds, micro-F1 points;
-grouped is the better of sentence and entity-cluster grouping).
+grouped is the better of sentence and entity-cluster grouping). Default seeds: 7 11 23 42 101 202 303.
 """
 
 import argparse
@@ -171,7 +171,8 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 23, 42],
+    # 7, 11, 23 and 42 guided the estimator's design; 101, 202 and 303 were run once, afterwards.
+    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 23, 42, 101, 202, 303],
                         help="one pseudo-test per seed; the last line averages their gaps")  # fmt: skip
     args = parser.parse_args()
 
