@@ -22,6 +22,12 @@ class DataArguments:
         default=None,
         metadata={"help": "unlabeled test rows: estimate their label prior and a predicted test micro-F1"},
     )
+    match_prior_of: str | None = field(
+        default=None,
+        metadata={
+            "help": "id of a run with a test estimate: weight training rows to its estimated test prior"
+        },
+    )
 
 
 @dataclass

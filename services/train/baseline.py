@@ -45,7 +45,11 @@ def _type_pairs(examples: Sequence[REExample]) -> list[list[str]]:
 
 
 def train_baseline(
-    examples: Sequence[REExample], *, seed: int = 42, class_weight: str | None = None, c: float = 0.3
+    examples: Sequence[REExample],
+    *,
+    seed: int = 42,
+    class_weight: str | dict[int, float] | None = None,
+    c: float = 0.3,
 ) -> BaselineModel:
     vectoriser = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=200_000

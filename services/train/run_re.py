@@ -80,12 +80,21 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             group_by=data.group_by,
         )
         train_rows = undersample_no_relation(parts.train, data.no_relation_keep, seed=run.seed)
+        label_weights = None
+        if data.match_prior_of:  # train for the test's label mix, as estimated by an earlier run
+            if model.class_weight:
+                raise ValueError("use either class_weight or match_prior_of, not both")
+            label_weights = prior_matching_weights(
+                train_rows, _estimated_test_prior(url, data.match_prior_of)
+            )
         split_record = parts.sizes() | {
             "seed": data.split_seed,
             "group_by": data.group_by,
             "train_after_undersampling": len(train_rows),
             "train_label_counts": dict(Counter(str(row.label) for row in train_rows).most_common()),
         }
+        if label_weights is not None:
+            split_record["label_weights"] = dict(zip(labels(), map(float, label_weights), strict=True))
         timings["read_and_split_s"] = time.perf_counter() - started
 
         # Train the chosen family and score validation
@@ -97,7 +106,7 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
                 history = list(current.history) if current else []
                 runs_repository.update(session, run_id, history=[*history, evaluation])
 
-        predict = _train(model, run, train_rows, parts.validation, run_dir, report)
+        predict = _train(model, run, train_rows, parts.validation, run_dir, report, label_weights)
         probabilities = predict(parts.validation)
         timings["train_s"] = time.perf_counter() - started - timings["read_and_split_s"]
 
@@ -163,17 +172,21 @@ def _train(
     validation: list[REExample],
     run_dir: Path,
     report: Callable[[dict[str, Any]], None],
+    label_weights: list[float] | None = None,
 ) -> Callable[[Sequence[REExample]], np.ndarray]:
     """Trains the chosen family, saves it, and returns its probability function."""
     if model.family == "baseline":
-        fitted = train_baseline(train_rows, seed=run.seed, class_weight=model.class_weight)
+        class_weight = dict(enumerate(label_weights)) if label_weights else model.class_weight
+        fitted = train_baseline(train_rows, seed=run.seed, class_weight=class_weight)
         joblib.dump(fitted, run_dir / BASELINE_FILE)
         return fitted.predict_proba
     if model.family == "transformer":
         from services.train.transformer import make_trainer, predict_proba
 
         options = transformer_options(model, run, run_dir)
-        if model.class_weight == "balanced":
+        if label_weights:
+            options.class_weights = label_weights
+        elif model.class_weight == "balanced":
             options.class_weights = balanced_weights(train_rows)
         trainer = make_trainer(train_rows, validation, options, report)
         trainer.train()
@@ -192,6 +205,31 @@ def transformer_options(model: ModelArguments, run: RunArguments, run_dir: Path)
         fp16=run.fp16, bf16=run.bf16, use_cpu=run.use_cpu, report_to=run.report_to,
         marker_style=model.marker_style,
     )  # fmt: skip
+
+
+def prior_matching_weights(rows: Sequence[REExample], target_prior: np.ndarray) -> list[float]:
+    """Per label: target share / training share, scaled so the average training row weighs 1.
+    Labels absent from training get weight 1 (there is nothing to weigh)."""
+    counts = np.bincount([label_to_id()[str(row.label)] for row in rows], minlength=len(labels())).astype(
+        float
+    )
+    shares = counts / counts.sum()
+    ratio = np.divide(target_prior, shares, out=np.ones_like(shares), where=shares > 0)
+    ratio /= float(np.sum(ratio * shares))
+    return [float(weight) for weight in ratio]
+
+
+def _estimated_test_prior(database_url: str, run_id: str) -> np.ndarray:
+    with session_scope(database_url) as session:
+        source = runs_repository.get(session, run_id)
+        estimate = (source.metrics or {}).get("test_estimate") if source else None
+    if not estimate:
+        raise ValueError(
+            f"run {run_id} has no estimated test prior: train it with --test_file, or run "
+            f"`roundtrip report run {run_id} --test FILE` first"
+        )
+    shares = estimate["prior"]["estimated_test"]
+    return np.array([shares[label] for label in labels()])
 
 
 def balanced_weights(rows: Sequence[REExample]) -> list[float]:

@@ -16,6 +16,8 @@ class TrainingCreate(BaseModel):
     # An uploaded test set (labels ignored): its label prior is estimated and a predicted test
     # micro-F1 (validation reweighted to that prior) is recorded with the run.
     test_dataset_id: str | None = None
+    # A run of this team with a test estimate: training rows are weighted to its estimated test prior.
+    match_prior_of: str | None = None
     name: str | None = None
     family: Literal["baseline", "transformer"] = "baseline"
     model_name_or_path: str = "klue/roberta-small"

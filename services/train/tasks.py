@@ -69,7 +69,7 @@ def _run(run_id: str) -> str:
     data = DataArguments(
         train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
         validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,
-        group_by=request.group_by, test_file=test_file,
+        group_by=request.group_by, test_file=test_file, match_prior_of=request.match_prior_of,
     )  # fmt: skip
     model = ModelArguments(
         family=request.family,

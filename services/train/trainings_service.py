@@ -28,6 +28,14 @@ def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> Tr
         session, request.test_dataset_id, team_id
     ):
         raise NotFound(f"no dataset {request.test_dataset_id!r}")
+    if request.match_prior_of:
+        source = runs_repository.get_for_team(session, request.match_prior_of, team_id)
+        if source is None:
+            raise NotFound(f"no training run {request.match_prior_of!r}")
+        if not (source.metrics or {}).get("test_estimate"):
+            raise Unprocessable(
+                f"run {source.id} has no estimated test prior (train it with a test_dataset_id)"
+            )
     for job_id in request.augmentation_ids:
         job = jobs_repository.get_for_team(session, job_id, team_id)
         if job is None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from factories import write_jsonl
 
@@ -21,8 +22,10 @@ def roundtrip(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[st
     return subprocess.run([ROUNDTRIP, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
-@pytest.fixture
-def recorded(klue_train: Path, tmp_path: Path) -> dict[str, object]:
+@pytest.fixture(scope="module")
+def recorded(klue_train: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Six recorded runs shared by this module's tests (each test touches different runs)."""
+    tmp_path = tmp_path_factory.mktemp("runs")
     rows = read_examples(klue_train)
     train = write_jsonl(tmp_path / "train.jsonl", rows[:800])
     test = write_jsonl(
@@ -91,3 +94,45 @@ def test_report_compare_groups_seeds_into_arms(recorded) -> None:  # type: ignor
         "report", "compare", *ids, "--baseline", "nope", url=recorded["url"], cwd=recorded["cwd"]
     )
     assert wrong.returncode == 2 and "no run is named 'nope'" in wrong.stderr
+
+
+def test_training_can_be_weighted_to_an_estimated_test_prior(recorded, klue_train: Path) -> None:  # type: ignore[no-untyped-def]
+    """A test file that is mostly no_relation: the estimate says so, and a run matched to it leans
+    towards no_relation on the same validation rows."""
+    from services.train.run_artifacts import read_validation_predictions
+
+    url, cwd, runs = recorded["url"], recorded["cwd"], recorded["runs"]
+    later = read_examples(klue_train)[1100:3000]
+    skewed = [r for r in later if r.label == "no_relation"][:240] + [
+        r for r in later if r.label != "no_relation"
+    ][:60]
+    test = write_jsonl(cwd / "skewed.jsonl", [r.model_copy(update={"label": None}) for r in skewed])
+    source = runs["baseline"][1]
+    assert roundtrip("report", "run", source, "--test", str(test), url=url, cwd=cwd).returncode == 0
+
+    train = cwd / "train.jsonl"
+    common = ["train", "--train_file", str(train), "--output_dir", str(cwd / "art"), "--validation_fraction",
+              "0.25", "--group_by", "entity_cluster", "--seed", "1"]  # fmt: skip
+    matched = roundtrip(*common, "--name", "matched", "--match_prior_of", source, url=url, cwd=cwd)
+    assert matched.returncode == 0, matched.stderr
+    with session_scope(url) as session:
+        record = runs_repository.get(session, matched.stdout.strip())
+        estimate = runs_repository.get(session, source).metrics["test_estimate"]  # type: ignore[union-attr]
+        weights, artifacts = record.split["label_weights"], record.artifacts_dir  # type: ignore[union-attr]
+        record_counts = record.split["train_label_counts"]  # type: ignore[union-attr]
+        plain_artifacts = runs_repository.get(session, runs["baseline"][0]).artifacts_dir  # type: ignore[union-attr]
+    assert (
+        estimate["prior"]["estimated_test"]["no_relation"]
+        > estimate["prior"]["training"]["no_relation"] + 0.1
+    )
+    assert weights["no_relation"] > 1.2
+    assert sum(weights[label] * n for label, n in record_counts.items()) == pytest.approx(
+        sum(record_counts.values())
+    )
+    leaning = np.mean(read_validation_predictions(artifacts).predicted == 0)
+    plain = np.mean(read_validation_predictions(plain_artifacts).predicted == 0)
+    assert leaning > plain
+
+    unestimated = runs["undersampled"][0]
+    refused = roundtrip(*common, "--match_prior_of", unestimated, url=url, cwd=cwd)
+    assert refused.returncode == 2 and f"run {unestimated} has no estimated test prior" in refused.stderr
