@@ -225,3 +225,18 @@ def test_comparison_and_predicted_test_score_over_rest(site: dict[str, Any]) -> 
     assert predicted["low"] <= predicted["estimate"] <= predicted["high"]
     assert estimate["validation_micro_f1"]["estimate"] == pytest.approx(run["metrics"]["micro_f1"], abs=0.01)
     json.dumps(estimate)  # the record holds plain JSON
+
+    # A run weighted to that estimate, through the worker; a run that does not exist is a 404
+    with httpx.Client(base_url=site["base"], headers=headers, timeout=30) as client:
+        request = {"dataset_id": run["dataset_id"], "name": "matched", "validation_fraction": 0.25,
+                   "group_by": "entity_cluster", "match_prior_of": run["id"]}  # fmt: skip
+        queued = client.post("/v1/trainings", json=request)
+        missing = client.post("/v1/trainings", json=request | {"match_prior_of": "nope"})
+        deadline = time.monotonic() + 120
+        while (matched := client.get(f"/v1/trainings/{queued.json()['id']}").json())["status"] not in (
+            "succeeded", "failed"
+        ):  # fmt: skip
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+    assert matched["status"] == "succeeded", matched["error"]
+    assert matched["split"]["label_weights"]["no_relation"] > 0 and missing.status_code == 404
