@@ -7,12 +7,12 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from services.augment import datasets_repository
+from services.augment.errors import NotFound
+from services.evidence.report import UNLABELED, DataReport, build_report
 from shared.db.models import Dataset
 from shared.re_data.formats import DataFormat, detect_format
 from shared.re_data.io import parse_examples, rows_fingerprint, to_record
 from shared.re_data.schema import REExample
-
-UNLABELED = "(unlabeled)"  # the label count key of rows without a label (test sets)
 
 
 def create_dataset(
@@ -59,3 +59,12 @@ def store(
 
 def is_unlabeled(dataset: Dataset) -> bool:
     return UNLABELED in dataset.label_counts
+
+
+def dataset_report(session: Session, dataset_id: str, team_id: int) -> tuple[Dataset, DataReport]:
+    """A team's dataset and its data report (raises NotFound for another team's or none)."""
+    dataset = datasets_repository.get_for_team(session, dataset_id, team_id)
+    if dataset is None:
+        raise NotFound(f"no dataset {dataset_id!r}")
+    records = datasets_repository.records(session, dataset.id, 0, dataset.row_count)
+    return dataset, build_report([REExample.model_validate(record) for record in records])

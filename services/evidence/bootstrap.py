@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.evidence.prior import NO_RELATION_ID
+from services.evidence.prior import f1_of_sums, f1_sums
 
 
 @dataclass(frozen=True)
@@ -23,22 +23,6 @@ class Interval:
 
     def as_dict(self) -> dict[str, float]:
         return {"estimate": round(self.estimate, 3), "low": round(self.low, 3), "high": round(self.high, 3)}
-
-
-def f1_sums(gold: np.ndarray, predicted: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Per row: weighted true positive, predicted relation, gold relation (columns of the result)."""
-    weights = np.ones(len(gold)) if weights is None else weights
-    relation_gold, relation_pred = gold != NO_RELATION_ID, predicted != NO_RELATION_ID
-    return np.stack([weights * ((predicted == gold) & relation_gold), weights * relation_pred,
-                     weights * relation_gold], axis=-1)  # fmt: skip
-
-
-def f1_of_sums(sums: np.ndarray) -> np.ndarray:
-    """micro-F1 ×100 from [..., 3] sums (2·tp / (pred + gold)); 0 where nothing is positive."""
-    true_positive, denominator = sums[..., 0], sums[..., 1] + sums[..., 2]
-    return np.divide(
-        200 * true_positive, denominator, out=np.zeros_like(true_positive), where=denominator > 0
-    )
 
 
 def group_counts(
@@ -55,6 +39,13 @@ def group_counts(
     counts = np.zeros((samples, size))
     np.add.at(counts, (np.repeat(np.arange(samples), size), draws.ravel()), 1)
     return counts, index
+
+
+def _per_group(index: np.ndarray, groups: int, sums: np.ndarray) -> np.ndarray:
+    """Row sums added up per group: what each resample's group counts multiply."""
+    totals = np.zeros((groups, 3))
+    np.add.at(totals, index, sums)
+    return totals
 
 
 def _interval(estimate: float, values: np.ndarray, level: float) -> Interval:
@@ -76,8 +67,7 @@ def micro_f1_interval(
 ) -> Interval:
     sums = f1_sums(gold, predicted, weights)
     counts, index = group_counts(groups, len(gold), samples=samples, seed=seed)
-    per_group = np.zeros((counts.shape[1], 3))
-    np.add.at(per_group, index, sums)
+    per_group = _per_group(index, counts.shape[1], sums)
     return _interval(float(f1_of_sums(sums.sum(axis=0))), f1_of_sums(counts @ per_group), level)
 
 
@@ -99,8 +89,7 @@ def paired_difference_interval(
         full, resampled = [], []
         for predicted in predictions:
             sums = f1_sums(gold, predicted)
-            per_group = np.zeros((counts.shape[1], 3))
-            np.add.at(per_group, index, sums)
+            per_group = _per_group(index, counts.shape[1], sums)
             full.append(f1_of_sums(sums.sum(axis=0)))
             resampled.append(f1_of_sums(counts @ per_group))
         return float(np.mean(full)), np.mean(resampled, axis=0)

@@ -83,7 +83,7 @@ def confusion(matrix: Sequence[Sequence[int]]) -> Figure:
     return figure
 
 
-def per_label_f1(per_label: Sequence[Mapping[str, Any]], title: str) -> Figure:
+def per_label_f1(per_label: Sequence[Mapping[str, Any]], micro_f1: float, auprc: float) -> Figure:
     scores = sorted(per_label, key=lambda score: score["f1"])
     figure = Figure(figsize=(8, 9), layout="constrained")
     axes = figure.add_subplot()
@@ -94,7 +94,7 @@ def per_label_f1(per_label: Sequence[Mapping[str, Any]], title: str) -> Figure:
         )
     axes.set_xlim(0, 110)
     axes.set_xlabel("F1 (validation)")
-    axes.set_title(title, fontsize=10)
+    axes.set_title(f"Per-label F1 — micro-F1 {micro_f1:.2f}, AUPRC {auprc:.2f}", fontsize=10)
     axes.tick_params(axis="y", labelsize=7)
     return figure
 

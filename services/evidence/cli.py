@@ -111,13 +111,12 @@ def compare_report(
 ) -> None:
     """Arms (runs grouped by name): mean ± sd over seeds, paired bootstrap CI against the baseline."""
     from services.augment.errors import AppError
-    from services.train import runs_repository, trainings_service
+    from services.train import trainings_service
 
     url = database_url or CommonSettings().database_url
     try:
         with session_scope(url) as session:
-            runs = runs_repository.list_runs(session, None, None, run_ids)
-            result = trainings_service.compare_runs(runs, list(dict.fromkeys(run_ids)), baseline)
+            result = trainings_service.compare_runs(session, None, run_ids, baseline)
     except AppError as error:
         _fail(error)
     if as_json:

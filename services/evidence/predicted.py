@@ -19,7 +19,7 @@ import numpy as np
 
 from services.evidence.bootstrap import Interval, micro_f1_interval, reweighted_micro_f1_interval
 from services.evidence.calibration import fit_calibration
-from services.evidence.prior import NO_RELATION_ID, em_prior
+from services.evidence.prior import NO_RELATION_ID, em_prior, prior_ratio
 from shared.re_data.labels import labels
 
 
@@ -145,15 +145,10 @@ def predict_test_score(
         predicted_test_micro_f1=reweighted_micro_f1_interval(
             validation_gold,
             predicted,
-            _ratio(prior, validation_prior),
-            np.array([_ratio(sampled, validation_prior) for sampled in sampled_priors]),
+            prior_ratio(prior, validation_prior),
+            np.array([prior_ratio(sampled, validation_prior) for sampled in sampled_priors]),
             groups=groups,
             seed=seed,
         ),
         test_rows=test_rows,
     )
-
-
-def _ratio(target: np.ndarray, source: np.ndarray) -> np.ndarray:
-    """Per-label weight target/source (0 where validation has no row of the label)."""
-    return np.divide(target, source, out=np.zeros_like(target), where=source > 0)

@@ -37,25 +37,37 @@ def em_prior(
     return np.asarray(prior)
 
 
+def f1_sums(gold: np.ndarray, predicted: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Per row: weighted true positive, predicted relation, gold relation (columns of the result).
+    Micro-F1 is a ratio of their totals, so sums over rows, groups or resamples all give it."""
+    weights = np.ones(len(gold)) if weights is None else weights
+    relation_gold, relation_pred = gold != NO_RELATION_ID, predicted != NO_RELATION_ID
+    return np.stack([weights * ((predicted == gold) & relation_gold), weights * relation_pred,
+                     weights * relation_gold], axis=-1)  # fmt: skip
+
+
+def f1_of_sums(sums: np.ndarray) -> np.ndarray:
+    """KLUE micro-F1 ×100 from [..., 3] sums (2·tp / (pred + gold)); 0 where nothing is positive."""
+    true_positive, denominator = sums[..., 0], sums[..., 1] + sums[..., 2]
+    zero = np.zeros_like(true_positive)
+    return np.divide(200 * true_positive, denominator, out=zero, where=denominator > 0)
+
+
 def weighted_micro_f1(gold: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> float:
     """KLUE micro-F1 (no_relation excluded) with a weight per row, ×100."""
-    relation_pred, relation_gold = predicted != NO_RELATION_ID, gold != NO_RELATION_ID
-    true_positive = np.sum(weights * ((predicted == gold) & relation_gold))
-    if true_positive == 0:
-        return 0.0
-    precision = true_positive / np.sum(weights * relation_pred)
-    recall = true_positive / np.sum(weights * relation_gold)
-    return float(2 * precision * recall / (precision + recall) * 100)
+    return float(f1_of_sums(f1_sums(gold, predicted, weights).sum(axis=0)))
+
+
+def prior_ratio(target_prior: np.ndarray, validation_prior: np.ndarray) -> np.ndarray:
+    """Per label: target / validation share (0 where validation has no row of the label)."""
+    zero = np.zeros_like(target_prior)
+    return np.divide(target_prior, validation_prior, out=zero, where=validation_prior > 0)
 
 
 def prior_weights(gold: np.ndarray, target_prior: np.ndarray) -> np.ndarray:
     """Row weights that turn the validation label mix into `target_prior`."""
     counts = np.bincount(gold, minlength=len(target_prior)).astype(float)
-    validation_prior = counts / counts.sum()
-    ratio = np.divide(
-        target_prior, validation_prior, out=np.zeros_like(target_prior), where=validation_prior > 0
-    )
-    return np.asarray(ratio[gold])
+    return np.asarray(prior_ratio(target_prior, counts / counts.sum())[gold])
 
 
 def reweighted_micro_f1(gold: np.ndarray, predicted: np.ndarray, target_prior: np.ndarray) -> float:

@@ -15,6 +15,7 @@ from shared.re_data.schema import REExample
 from shared.re_data.text import normalise_sentence
 
 LENGTH_BINS = (0, 25, 50, 75, 100, 150, 200, 300, 500)
+UNLABELED = "(unlabeled)"  # the label count key of rows without a label (test sets)
 
 
 @dataclass
@@ -75,7 +76,7 @@ def build_report(
     for example in examples:
         if example.provenance is not None:
             yields[example.provenance.pivot][str(example.label)] += 1
-    label_counts = Counter(str(e.label) if e.label is not None else "(unlabeled)" for e in originals)
+    label_counts = Counter(str(e.label) if e.label is not None else UNLABELED for e in originals)
     return DataReport(
         rows=len(originals),
         labels=dict(label_counts.most_common()),

@@ -21,22 +21,18 @@ def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str
     test_rows = read_examples(test_file, allow_unlabeled=True)
     estimate = predict_test_score(
         validation.gold, validation.probabilities, [probabilities_of(run, test_rows)],
-        training_prior=_training_prior(run_id, database_url, validation.gold), groups=validation.groups,
+        training_prior=_training_prior(run.split, validation.gold), groups=validation.groups,
     )  # fmt: skip
     result = estimate.as_dict() | {
         "test_file": {"path": test_file, "rows": len(test_rows), "fingerprint": rows_fingerprint(test_rows)}
     }
     with session_scope(database_url) as session:
-        record = runs_repository.get(session, run_id)
-        metrics = dict(record.metrics) if record else {}
-        runs_repository.update(session, run_id, metrics=metrics | {"test_estimate": result})
+        runs_repository.update(session, run_id, metrics=run.metrics | {"test_estimate": result})
     return result
 
 
-def _training_prior(run_id: str, database_url: str, validation_gold: np.ndarray) -> np.ndarray:
-    with session_scope(database_url) as session:
-        record = runs_repository.get(session, run_id)
-        counts = (record.split or {}).get("train_label_counts") if record else None
+def _training_prior(split: dict[str, Any], validation_gold: np.ndarray) -> np.ndarray:
+    counts = split.get("train_label_counts")
     if not counts:  # runs recorded before label counts were kept: validation mirrors training
         return label_prior(validation_gold)
     vector = np.zeros(len(labels()))

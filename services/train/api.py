@@ -55,9 +55,7 @@ def compare_trainings(
 ) -> dict[str, Any]:
     """Arms (runs grouped by name) with mean ± sd over seeds, and paired bootstrap intervals of each
     arm's micro-F1 difference against the baseline on the same validation rows."""
-    wanted = list(dict.fromkeys(i for i in ids.split(",") if i))
-    runs = runs_repository.list_runs(uow.session, caller.team_id, None, wanted)
-    return trainings_service.compare_runs(runs, wanted, baseline)
+    return trainings_service.compare_runs(uow.session, caller.team_id, ids.split(","), baseline)
 
 
 @router.get("/{run_id}", response_model=TrainingRead)

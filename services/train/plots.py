@@ -12,6 +12,6 @@ def confusion_png(metrics: REMetrics, path: Path) -> Path:
 
 
 def per_label_f1_png(metrics: REMetrics, path: Path) -> Path:
-    title = f"Per-label F1 — micro-F1 {metrics.micro_f1:.2f}, AUPRC {metrics.auprc:.2f}"
-    charts.to_png(charts.per_label_f1([vars(score) for score in metrics.per_label], title), path)
+    per_label = [vars(score) for score in metrics.per_label]
+    charts.to_png(charts.per_label_f1(per_label, metrics.micro_f1, metrics.auprc), path)
     return path

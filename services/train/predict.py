@@ -27,6 +27,7 @@ class UsableRun:
     config: dict[str, Any]
     run_dir: Path
     metrics: dict[str, Any]
+    split: dict[str, Any]
 
 
 def usable_run(run_id: str, database_url: str) -> UsableRun:
@@ -36,7 +37,7 @@ def usable_run(run_id: str, database_url: str) -> UsableRun:
             raise RunNotUsable(f"no training run {run_id!r} in {database_url}")
         if run.status != "succeeded" or not run.artifacts_dir:
             raise RunNotUsable(f"run {run_id} is {run.status}; only succeeded runs can predict")
-        return UsableRun(dict(run.config), Path(run.artifacts_dir), dict(run.metrics))
+        return UsableRun(dict(run.config), Path(run.artifacts_dir), dict(run.metrics), dict(run.split or {}))
 
 
 def predict_file(run_id: str, test_file: str, out: Path, database_url: str) -> int:

@@ -20,7 +20,7 @@ from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
 from services.train.metrics import compute
-from services.train.split import group_keys, split
+from services.train.split import split
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
@@ -122,14 +122,12 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             "confusion": metrics.confusion,
             "threshold_sweep": [vars(point) for point in sweep],
         }
-        groups = group_keys(originals, data.group_by)
-        validation_groups = [groups[row.guid] for row in parts.validation]
         if data.test_file:  # how the score would move under the test file's (estimated) label mix
             test_rows = read_examples(data.test_file, allow_unlabeled=True)
             training_gold = np.array([label_to_id()[str(e.label)] for e in train_rows])
             estimate = predict_test_score(
                 gold, probabilities, [predict(test_rows)],
-                training_prior=label_prior(training_gold), groups=np.array(validation_groups),
+                training_prior=label_prior(training_gold), groups=np.array(parts.validation_groups),
             )  # fmt: skip
             summary["test_estimate"] = estimate.as_dict() | {
                 "test_file": _describe_file(data.test_file, test_rows)
@@ -137,7 +135,11 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
 
         # Save predictions, metrics and plots next to the model
         _write_predictions(
-            run_dir / "validation_predictions.csv", parts.validation, gold, probabilities, validation_groups
+            run_dir / "validation_predictions.csv",
+            parts.validation,
+            gold,
+            probabilities,
+            parts.validation_groups,
         )
         (run_dir / "metrics.json").write_text(json.dumps(summary, indent=1))
         plots.confusion_png(metrics, run_dir / "confusion_matrix.png")

@@ -12,7 +12,7 @@
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared.re_data.schema import REExample
 from shared.re_data.text import normalise_sentence
@@ -29,6 +29,7 @@ class Split:
     seed: int
     augmented_used: int
     augmented_skipped: int
+    validation_groups: list[str] = field(default_factory=list)  # each validation row's group, for bootstraps
 
     def sizes(self) -> dict[str, int]:
         return {
@@ -57,9 +58,8 @@ def split(
         raise ValueError("validation_fraction must be between 0 and 0.5")
     if any(e.label is None for e in originals):
         raise ValueError("every row needs a label to be split for training")
-    held_out = _grouped_stratified_holdout(
-        originals, validation_fraction, seed, group_keys(originals, group_by)
-    )
+    group_of = group_keys(originals, group_by)
+    held_out = _grouped_stratified_holdout(originals, validation_fraction, seed, group_of)
     train = [e for e in originals if e.guid not in held_out]
     validation = [e for e in originals if e.guid in held_out]
 
@@ -75,7 +75,7 @@ def split(
             used += 1
         else:
             skipped += 1
-    result = Split(train, validation, seed, used, skipped)
+    result = Split(train, validation, seed, used, skipped, [group_of[e.guid] for e in validation])
     check_no_leak(result)
     if group_by == "entity_cluster":
         validation_subjects = {e.subject_entity.word for e in validation}

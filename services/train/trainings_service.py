@@ -97,8 +97,13 @@ def compared_runs(runs: Sequence[TrainingRun], wanted: Sequence[str]) -> list[Co
     return compared
 
 
-def compare_runs(runs: Sequence[TrainingRun], wanted: Sequence[str], baseline: str | None) -> dict[str, Any]:
+def compare_runs(
+    session: Session, team_id: int | None, run_ids: Sequence[str], baseline: str | None
+) -> dict[str, Any]:
+    """The comparison of `run_ids` (in that order, repeats ignored) of a team (None: any team, the CLI)."""
+    wanted = list(dict.fromkeys(run_id for run_id in run_ids if run_id))
+    runs = runs_repository.list_runs(session, team_id, None, wanted)
     try:
-        return compare(compared_runs(runs, wanted), baseline=baseline)
+        return compare(compared_runs(runs, wanted), baseline=baseline or None)
     except NotComparable as error:
         raise Unprocessable(str(error)) from None

@@ -14,12 +14,13 @@ LOGIN_PATH = "/ui/login"
 
 async def page_caller(uow: UowDep, roundtrip_key: Annotated[str | None, Cookie()] = None) -> Caller:
     """A reader; anyone else is sent to the login page."""
+    to_login = HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": LOGIN_PATH})
+    if not roundtrip_key:
+        raise to_login
     try:
-        if not roundtrip_key:
-            raise AppError("no key")
         return await caller_for_key(uow, roundtrip_key, Scope.READ)
     except AppError:
-        raise HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": LOGIN_PATH}) from None
+        raise to_login from None
 
 
 PageCallerDep = Annotated[Caller, Depends(page_caller)]

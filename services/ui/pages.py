@@ -11,17 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from services.augment import datasets_repository, jobs_repository, jobs_service
+from services.augment import datasets_repository, datasets_service, jobs_repository, jobs_service
 from services.augment.api import augmentations, datasets
 from services.augment.auth import Scope
 from services.augment.deps import UowDep, caller_for_key
-from services.augment.errors import AppError, NotFound
+from services.augment.errors import AppError
 from services.evidence import charts
-from services.evidence.report import build_report
 from services.train import runs_repository, trainings_service
 from services.ui.auth import COOKIE, PageCallerDep
 from shared.re_data.labels import NO_RELATION
-from shared.re_data.schema import REExample
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -75,11 +73,7 @@ def overview(request: Request, uow: UowDep, caller: PageCallerDep) -> HTMLRespon
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
 async def dataset_page(dataset_id: str, request: Request, uow: UowDep, caller: PageCallerDep) -> HTMLResponse:
     def render() -> dict[str, Any]:
-        dataset = datasets_repository.get_for_team(uow.session, dataset_id, caller.team_id)
-        if dataset is None:
-            raise NotFound(f"no dataset {dataset_id!r}")
-        records = datasets_repository.records(uow.session, dataset.id, 0, dataset.row_count)
-        report = build_report([REExample.model_validate(record) for record in records])
+        dataset, report = datasets_service.dataset_report(uow.session, dataset_id, caller.team_id)
         return {
             "dataset": dataset,
             "report": report,
@@ -102,10 +96,9 @@ def job_page(job_id: str, request: Request, uow: UowDep, caller: PageCallerDep) 
 
 
 @router.get("/jobs/{job_id}/status")
-def job_status(job_id: str, uow: UowDep, caller: PageCallerDep) -> dict[str, Any]:
-    """What the job page polls (the cookie authenticates it, like the page)."""
-    job = jobs_service.get_job(uow.session, job_id, caller.team_id)
-    return jobs_service.job_status(uow.session, job).model_dump(mode="json")
+async def job_status(job_id: str, uow: UowDep, caller: PageCallerDep) -> Response:
+    """What the job page polls: the API's status (and its 1 s cache), authenticated by the cookie."""
+    return await augmentations.get_augmentation(job_id, uow, caller)
 
 
 @router.get("/jobs/{job_id}/result")
@@ -129,8 +122,8 @@ async def run_page(run_id: str, request: Request, uow: UowDep, caller: PageCalle
         if run.history:
             drawn["curves"] = charts.to_svg(charts.metric_curves(run.history))
         if metrics.get("per_label"):
-            title = f"Per-label F1 — micro-F1 {metrics['micro_f1']:.2f}, AUPRC {metrics['auprc']:.2f}"
-            drawn["per_label"] = charts.to_svg(charts.per_label_f1(metrics["per_label"], title))
+            figure = charts.per_label_f1(metrics["per_label"], metrics["micro_f1"], metrics["auprc"])
+            drawn["per_label"] = charts.to_svg(figure)
         if metrics.get("confusion"):
             drawn["confusion"] = charts.to_svg(charts.confusion(metrics["confusion"]))
         if metrics.get("test_estimate"):
@@ -145,9 +138,7 @@ async def compare_page(
     request: Request, uow: UowDep, caller: PageCallerDep, ids: str, baseline: str | None = None
 ) -> HTMLResponse:
     def render() -> dict[str, Any]:
-        wanted = list(dict.fromkeys(i for i in ids.split(",") if i))
-        runs = runs_repository.list_runs(uow.session, caller.team_id, None, wanted)
-        result = trainings_service.compare_runs(runs, wanted, baseline or None)
+        result = trainings_service.compare_runs(uow.session, caller.team_id, ids.split(","), baseline)
         return {
             "comparison": result,
             "chart": charts.to_svg(charts.differences(result["arms"], result["baseline"])),

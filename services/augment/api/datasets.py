@@ -12,9 +12,7 @@ from services.augment import datasets_repository, datasets_service
 from services.augment.deps import ReaderDep, UowDep, WriterDep
 from services.augment.errors import NotFound, Unprocessable, UnsupportedMediaType
 from services.augment.schemas import DatasetCreate, DatasetList, DatasetRead
-from services.evidence.report import build_report
 from shared.re_data.formats import DataFormat
-from shared.re_data.schema import REExample
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 
@@ -83,11 +81,8 @@ def get_dataset(dataset_id: str, uow: UowDep, caller: ReaderDep) -> DatasetRead:
 @router.get("/{dataset_id}/report")
 def dataset_report(dataset_id: str, uow: UowDep, caller: ReaderDep) -> dict[str, Any]:
     """Labels, lengths, entity-type pairs, duplicates and conflicts, prefix contradictions."""
-    dataset = datasets_repository.get_for_team(uow.session, dataset_id, caller.team_id)
-    if dataset is None:
-        raise NotFound(f"no dataset {dataset_id!r}")
-    records = datasets_repository.records(uow.session, dataset.id, 0, dataset.row_count)
-    return build_report([REExample.model_validate(record) for record in records]).as_dict()
+    _, report = datasets_service.dataset_report(uow.session, dataset_id, caller.team_id)
+    return report.as_dict()
 
 
 def _format(value: object) -> DataFormat | None:
