@@ -1,44 +1,45 @@
-"""Bias-corrected temperature scaling (Alexandari et al., 2020) fitted on validation rows.
+"""Matrix scaling (Guo et al., 2017) fitted on validation rows: a multinomial logistic regression on a
+model's log-probabilities.
 
-EM prior estimation trusts the model's probabilities; an SVM's scaled margins or an over-confident
-network are not calibrated, and EM then lands far from the truth. One temperature and one bias per
-label, fitted by log-loss on held-out rows, is the calibration that paper found EM needs."""
+EM prior estimation trusts the calibrated probabilities; an SVM's scaled margins or an
+over-confident network are not calibrated, and EM then lands far from the truth. Temperature and
+per-label bias (Alexandari et al., 2020) cannot learn that a relation the model rarely predicts shows
+up as a neighbour's score (`org:members` as `org:member_of`); a full matrix can. On `bench/gap.py`'s
+pseudo-tests it halved the error of the predicted test score against temperature scaling."""
 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from sklearn.linear_model import LogisticRegression
 
 FLOOR = 1e-12  # probabilities of labels a model never predicts (unseen in training) are exact zeros
 
 
+def _features(probabilities: np.ndarray) -> np.ndarray:
+    """Log-probabilities centred per row: what a softmax sees, without the row's normaliser."""
+    logs = np.log(np.clip(probabilities, FLOOR, None))
+    return np.asarray(logs - logs.mean(axis=1, keepdims=True))
+
+
 @dataclass(frozen=True)
 class Calibration:
-    temperature: float
-    bias: np.ndarray
+    regression: LogisticRegression | None  # None: validation had a single label
+    labels: np.ndarray  # the labels seen in validation; the others get probability 0
+    width: int
 
     def apply(self, probabilities: np.ndarray) -> np.ndarray:
-        logits = np.log(np.clip(probabilities, FLOOR, None)) / self.temperature + self.bias
-        scaled = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return np.asarray(scaled / scaled.sum(axis=1, keepdims=True))
+        calibrated = np.zeros((len(probabilities), self.width))
+        if self.regression is None:
+            calibrated[:, self.labels] = 1.0
+        else:
+            calibrated[:, self.labels] = self.regression.predict_proba(_features(probabilities))
+        return calibrated
 
 
 def fit_calibration(probabilities: np.ndarray, gold: np.ndarray) -> Calibration:
-    log_probabilities = np.log(np.clip(probabilities, FLOOR, None))
-    rows, labels = np.arange(len(gold)), probabilities.shape[1]
-
-    one_hot = np.eye(labels)[gold]
-
-    def log_loss_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
-        logits = log_probabilities / params[0] + params[1:]
-        logits -= logits.max(axis=1, keepdims=True)
-        normaliser = np.log(np.exp(logits).sum(axis=1))
-        residual = np.exp(logits - normaliser[:, None]) - one_hot  # d loss / d logits, per row
-        d_temperature = float((residual * -log_probabilities).sum(axis=1).mean() / params[0] ** 2)
-        loss = float(-(logits[rows, gold] - normaliser).mean())
-        return loss, np.r_[d_temperature, residual.mean(axis=0)]
-
-    bounds = [(0.05, 20.0)] + [(None, None)] * labels
-    start = np.r_[1.0, np.zeros(labels)]
-    fitted = minimize(log_loss_and_gradient, start, jac=True, method="L-BFGS-B", bounds=bounds).x
-    return Calibration(float(fitted[0]), fitted[1:])
+    seen = np.unique(gold)
+    if len(seen) < 2:
+        return Calibration(None, seen, probabilities.shape[1])
+    # sklearn's default L2 strength: the matrix has labels² weights, validation may be small
+    regression = LogisticRegression(C=1.0, max_iter=2000).fit(_features(probabilities), gold)
+    return Calibration(regression, regression.classes_, probabilities.shape[1])

@@ -1,9 +1,8 @@
 """A validation score that predicts the test score.
 
 Given a model's probabilities on its validation rows (gold known) and on an unlabeled test file:
-1. calibrate the probabilities on validation (bias-corrected temperature scaling);
-2. estimate the test label prior by EM on the calibrated test probabilities (Saerens et al. 2002),
-   pooling with no_relation the relations the model is blind to (validation recall under 10%);
+1. calibrate the probabilities on validation (matrix scaling);
+2. estimate the test label prior by EM on the calibrated test probabilities (Saerens et al. 2002);
 3. reweight validation to that prior: "predicted test micro-F1", with a bootstrap interval that
    resamples whole groups (entity clusters or sentences) of validation rows, and the test rows the
    prior is estimated from.
@@ -19,28 +18,12 @@ import numpy as np
 
 from services.evidence.bootstrap import Interval, micro_f1_interval, reweighted_micro_f1_interval
 from services.evidence.calibration import fit_calibration
-from services.evidence.prior import NO_RELATION_ID, em_prior, prior_ratio
+from services.evidence.prior import em_prior, prior_ratio
 from shared.re_data.labels import labels
 
 
 def label_prior(gold: np.ndarray) -> np.ndarray:
     return np.bincount(gold, minlength=len(labels())) / max(len(gold), 1)
-
-
-# A relation the model finds in under this share of its validation rows cannot be told apart from
-# no_relation by the model's outputs: its test share is not identifiable (EM would move mass between
-# it and no_relation at random). Such labels are estimated together with no_relation, and their joint
-# mass is split in validation's proportions.
-BLIND_RECALL = 0.1
-
-
-def blind_labels(validation_gold: np.ndarray, validation_predicted: np.ndarray) -> list[int]:
-    blind = []
-    for label_id in range(1, len(labels())):
-        rows = validation_gold == label_id
-        if rows.any() and np.mean(validation_predicted[rows] == label_id) < BLIND_RECALL:
-            blind.append(label_id)
-    return blind
 
 
 @dataclass(frozen=True)
@@ -50,20 +33,10 @@ class PriorEstimator:
 
     ensemble: np.ndarray  # calibrated test probabilities, averaged over the models
     source: np.ndarray  # validation's label prior: the calibrated posteriors speak for that mix
-    pooled: list[int]  # no_relation and the relations the model is blind to
 
     def estimate(self, rows: np.ndarray | None = None, *, tolerance: float = 1e-8) -> np.ndarray:
         ensemble = self.ensemble if rows is None else self.ensemble[rows]
-        seen = [k for k in range(len(self.source)) if k not in self.pooled]
-        estimate = em_prior(
-            np.column_stack([ensemble[:, self.pooled].sum(axis=1), ensemble[:, seen]]),
-            np.concatenate([[self.source[self.pooled].sum()], self.source[seen]]),
-            tolerance=tolerance,
-        )
-        prior = np.zeros(len(self.source))
-        prior[seen] = estimate[1:]
-        prior[self.pooled] = estimate[0] * self.source[self.pooled] / self.source[self.pooled].sum()
-        return prior
+        return em_prior(ensemble, self.source, tolerance=tolerance)
 
 
 def prior_estimator(
@@ -72,11 +45,10 @@ def prior_estimator(
     test_probabilities: Sequence[np.ndarray],
 ) -> PriorEstimator:
     """EM on the calibrated test probabilities, averaged over the models first (an ensemble is less
-    noisy per row than any one model), with labels the model is blind to pooled with no_relation."""
+    noisy per row than any one model)."""
     calibration = fit_calibration(validation_probabilities, validation_gold)
     ensemble = np.mean([calibration.apply(probabilities) for probabilities in test_probabilities], axis=0)
-    blind = blind_labels(validation_gold, validation_probabilities.argmax(axis=1))
-    return PriorEstimator(ensemble, label_prior(validation_gold), [NO_RELATION_ID, *blind])
+    return PriorEstimator(ensemble, label_prior(validation_gold))
 
 
 def estimate_test_prior(
