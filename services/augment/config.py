@@ -66,6 +66,8 @@ class ServiceSettings(EngineSettings):
     translator_factory: str | None = None
     # Queues /readyz requires a live worker for.
     required_queues: str = "augment.en,augment.ja"
+    # Send the /ui login cookie only over HTTPS; turn on when the API is served behind TLS.
+    ui_secure_cookie: bool = False
 
 
 @lru_cache

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from services.augment import datasets_repository, datasets_service, jobs_repository, jobs_service
 from services.augment.api import augmentations, datasets
 from services.augment.auth import Scope
-from services.augment.deps import UowDep, caller_for_key
+from services.augment.deps import SettingsDep, UowDep, caller_for_key
 from services.augment.errors import AppError
 from services.evidence import charts
 from services.train import runs_repository, trainings_service
@@ -42,13 +42,16 @@ def login_form(request: Request, error: str | None = None) -> HTMLResponse:
 
 
 @router.post("/login")
-async def login(uow: UowDep, key: Annotated[str, Form()]) -> Response:
+async def login(uow: UowDep, settings: SettingsDep, key: Annotated[str, Form()]) -> Response:
     try:
         await caller_for_key(uow, key.strip(), Scope.READ)
     except AppError as error:
         return RedirectResponse(f"/ui/login?{urlencode({'error': error.message})}", status.HTTP_303_SEE_OTHER)
     response = RedirectResponse("/ui", status.HTTP_303_SEE_OTHER)
-    response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict", max_age=7 * 24 * 3600)
+    response.set_cookie(
+        COOKIE, key.strip(), httponly=True, samesite="strict", secure=settings.ui_secure_cookie,
+        max_age=7 * 24 * 3600,
+    )  # fmt: skip
     return response
 
 

@@ -209,3 +209,18 @@ def test_worker_refuses_to_start_with_a_time_limit_above_the_visibility_timeout(
     )  # fmt: skip
     assert done.returncode != 0
     assert "ROUNDTRIP_CHUNK_TIME_LIMIT_S (3600) must be below" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_ui_login_sets_a_strict_http_only_cookie_secure_when_configured(store, make_client, secure) -> None:  # type: ignore[no-untyped-def]
+    postgres_url, redis_url = store
+    client = make_client(service_env(postgres_url, redis_url, ROUNDTRIP_UI_SECURE_COOKIE=str(secure).lower()))
+    key = api_key(postgres_url, "team-a", scope="read")["Authorization"].removeprefix("Bearer ")
+    refused = client.post("/ui/login", data={"key": "rt_not-a-key"}, follow_redirects=False)
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/ui/login?error=")
+    assert "set-cookie" not in refused.headers
+    accepted = client.post("/ui/login", data={"key": key}, follow_redirects=False)
+    assert accepted.status_code == 303 and accepted.headers["location"] == "/ui"
+    cookie = accepted.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert ("secure" in cookie.split("; ")) is secure
