@@ -5,7 +5,9 @@ EM prior estimation trusts the calibrated probabilities; an SVM's scaled margins
 over-confident network are not calibrated, and EM then lands far from the truth. Temperature and
 per-label bias (Alexandari et al., 2020) cannot learn that a relation the model rarely predicts shows
 up as a neighbour's score (`org:members` as `org:member_of`); a full matrix can. On `bench/gap.py`'s
-pseudo-tests it halved the error of the predicted test score against temperature scaling."""
+pseudo-tests the predicted test score's mean error fell from 2.90 points (bias-corrected temperature
+scaling, rarely-found relations pooled with no_relation) to 1.66 on the 7 it was chosen on, and from
+3.26 to 2.16 on 5 it had not seen."""
 
 from dataclasses import dataclass
 
