@@ -16,6 +16,7 @@ import joblib
 import numpy as np
 
 from services.evidence.predicted import label_prior, predict_test_score
+from services.evidence.prior import prior_ratio
 from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
@@ -212,11 +213,8 @@ def transformer_options(model: ModelArguments, run: RunArguments, run_dir: Path)
 def prior_matching_weights(rows: Sequence[REExample], target_prior: np.ndarray) -> list[float]:
     """Per label: target share / training share, scaled so the average training row weighs 1.
     Labels absent from training get weight 1 (there is nothing to weigh)."""
-    counts = np.bincount([label_to_id()[str(row.label)] for row in rows], minlength=len(labels())).astype(
-        float
-    )
-    shares = counts / counts.sum()
-    ratio = np.divide(target_prior, shares, out=np.ones_like(shares), where=shares > 0)
+    shares = label_prior(np.array([label_to_id()[str(row.label)] for row in rows]))
+    ratio = np.where(shares > 0, prior_ratio(target_prior, shares), 1.0)
     ratio /= float(np.sum(ratio * shares))
     return [float(weight) for weight in ratio]
 
