@@ -13,15 +13,18 @@ pseudo-test is a small sample (rare labels are drawn again and again to reach th
 benchmark builds one per seed and averages the gaps; "true-prior" (validation reweighted to the
 pseudo-test's real prior) shows how much no prior estimate could remove.
 
-    python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--folds 5] [--seeds 7 11 ...]
+    python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--folds 5] [--seeds 7 11 ...] [--jobs 2]
 Last line: `gap random: X  grouped: Y  prior-matched: Z` (mean |gap| over the seeds, micro-F1 points;
 grouped is the better of sentence and entity-cluster grouping). Default: 17 seeds, 7 … 1313.
 """
 
 import argparse
+import contextlib
+import io
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +170,14 @@ def one_pseudo_test(rows: Sequence[REExample], seed: int, folds: int) -> dict[st
     return gaps
 
 
+def logged_pseudo_test(data: Path, seed: int, folds: int) -> tuple[str, dict[str, float]]:
+    """One pseudo-test in a worker process; its log comes back whole, so parallel seeds don't
+    interleave their lines."""
+    with contextlib.redirect_stdout(io.StringIO()) as log:
+        gaps = one_pseudo_test(read_examples(data), seed, folds)
+    return log.getvalue(), gaps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -177,10 +188,21 @@ def main() -> None:
     # were each run once, after that choice, to check it on pseudo-tests it had never seen.
     parser.add_argument("--seeds", type=int, nargs="+", default=[*DESIGN_SEEDS, *CHECK_SEEDS],
                         help="one pseudo-test per seed; the last line averages their gaps")  # fmt: skip
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="pseudo-tests run side by side (the baseline trains on one core)")  # fmt: skip
     args = parser.parse_args()
 
-    rows = read_examples(args.data)
-    per_seed = {seed: one_pseudo_test(rows, seed, args.folds) for seed in args.seeds}
+    if args.jobs == 1:
+        rows = read_examples(args.data)
+        per_seed = {seed: one_pseudo_test(rows, seed, args.folds) for seed in args.seeds}
+    else:
+        per_seed = {}
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            runs = pool.map(logged_pseudo_test, [args.data] * len(args.seeds), args.seeds,
+                            [args.folds] * len(args.seeds))  # fmt: skip
+            for seed, (log, gaps) in zip(args.seeds, runs, strict=True):
+                print(log, end="", flush=True)
+                per_seed[seed] = gaps
     methods = ["random", "sentence", "entity_cluster", "prior-matched", "true-prior"]
     print("\n|gap| per pseudo-test   " + "  ".join(f"{m:>14s}" for m in methods))
     for seed, gaps in per_seed.items():
