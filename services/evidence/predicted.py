@@ -43,12 +43,10 @@ def prior_estimator(
     validation_gold: np.ndarray,
     validation_probabilities: np.ndarray,
     test_probabilities: Sequence[np.ndarray],
-    groups: np.ndarray | None = None,
 ) -> PriorEstimator:
     """EM on the calibrated test probabilities, averaged over the models first (an ensemble is less
-    noisy per row than any one model). `groups`: the validation rows' groups, held out together
-    while the calibration is tuned."""
-    calibration = fit_calibration(validation_probabilities, validation_gold, groups)
+    noisy per row than any one model)."""
+    calibration = fit_calibration(validation_probabilities, validation_gold)
     ensemble = np.mean([calibration.apply(probabilities) for probabilities in test_probabilities], axis=0)
     return PriorEstimator(ensemble, label_prior(validation_gold))
 
@@ -57,9 +55,8 @@ def estimate_test_prior(
     validation_gold: np.ndarray,
     validation_probabilities: np.ndarray,
     test_probabilities: Sequence[np.ndarray],
-    groups: np.ndarray | None = None,
 ) -> np.ndarray:
-    return prior_estimator(validation_gold, validation_probabilities, test_probabilities, groups).estimate()
+    return prior_estimator(validation_gold, validation_probabilities, test_probabilities).estimate()
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ def predict_test_score(
     """The interval of the predicted score covers both the validation rows' noise (groups resampled)
     and the prior estimate's (EM again on `prior_samples` resamples of the test rows)."""
     predicted = validation_probabilities.argmax(axis=1)
-    estimator = prior_estimator(validation_gold, validation_probabilities, test_probabilities, groups)
+    estimator = prior_estimator(validation_gold, validation_probabilities, test_probabilities)
     prior = estimator.estimate()
     validation_prior = label_prior(validation_gold)
     generator = np.random.default_rng(seed)

@@ -209,46 +209,6 @@ def test_calibration_of_a_single_label_validation_predicts_that_label() -> None:
     assert np.all(calibrated[:, 3] == 1.0) and calibrated.sum() == 20
 
 
-def test_calibration_strength_is_the_one_that_predicts_held_out_rows() -> None:
-    """Scores that carry no signal: any weight learns noise, so the strongest pull wins. Scores that
-    are right but 10× too flat need large weights, so the weakest pull wins."""
-    from services.evidence.calibration import STRENGTHS, _features, held_out_best_strength
-
-    generator = np.random.default_rng(11)
-    gold = generator.integers(0, 5, 2000)
-    noise = _features(generator.dirichlet(np.ones(5), 2000))
-    assert held_out_best_strength(noise, gold, np.arange(2000)) == STRENGTHS[0]
-    sharp = np.eye(5)[gold] * 4.0 + generator.normal(size=(2000, 5))
-    flat = _features(np.exp(sharp / 10) / np.exp(sharp / 10).sum(axis=1, keepdims=True))
-    assert held_out_best_strength(flat, gold, np.arange(2000)) == STRENGTHS[-1]
-
-
-def test_calibration_strength_holds_out_whole_groups() -> None:
-    """Rows of one article look alike and share a label that their scores do not explain. Held out
-    row by row, memorising each article seems to pay; held out by article, it does not, and the
-    pull is stronger."""
-    from services.evidence.calibration import _features, held_out_best_strength
-
-    generator = np.random.default_rng(12)
-    groups = generator.integers(0, 60, 3000)
-    article_scores = generator.dirichlet(np.ones(K), 60)
-    article_label = generator.integers(0, K, 60)
-    noise = generator.dirichlet(np.ones(K) * 50, 3000)
-    features = _features(0.9 * article_scores[groups] + 0.1 * noise)
-    gold = np.where(generator.random(3000) < 0.7, article_label[groups], generator.integers(0, K, 3000))
-    by_row = held_out_best_strength(features, gold, np.arange(3000))
-    by_group = held_out_best_strength(features, gold, groups)
-    assert by_group < by_row
-
-
-def test_calibration_with_too_few_groups_to_hold_out_uses_the_weakest_pull() -> None:
-    from services.evidence.calibration import STRENGTHS, _features, held_out_best_strength
-
-    probabilities = np.random.default_rng(13).dirichlet(np.ones(K), 50)
-    gold = np.arange(50) % K
-    assert held_out_best_strength(_features(probabilities), gold, np.zeros(50)) == STRENGTHS[-1]
-
-
 def test_the_predicted_interval_widens_with_an_uncertain_prior() -> None:
     from services.evidence.bootstrap import reweighted_micro_f1_interval
 
