@@ -1,5 +1,10 @@
-"""The fast CPU baseline: character n-grams of the marked sentence plus entity types, a linear model.
+"""The fast CPU baseline: character n-grams of the marked sentence and of the words between the two
+entities, entity types and their order and distance, a linear model.
 
+The words between the entities say most about a relation ("…의 대표 …", "…에서 태어난 …"), and a
+bag of n-grams over the whole sentence cannot tell them from the rest; their own n-grams, tagged with
+which entity comes first, raise grouped validation micro-F1 by about 2–3 points and the shifted
+pseudo-test's by about 7 (bench/gap.py), with a third fewer no_relation rows taken for relations.
 Experiments in seconds, same data, split and metrics as the transformer family."""
 
 from collections.abc import Sequence
@@ -18,30 +23,64 @@ from shared.re_data.schema import REExample
 # Margins of a linear SVM become probabilities through a softmax; the scale sharpens them, since
 # margins are small numbers. Only rankings matter for AUPRC; thresholds are swept on validation.
 SOFTMAX_SCALE = 5.0
+BETWEEN_CHARS = 80  # longer stretches between the entities add noise, not signal
+DISTANCE_BINS = (5, 10, 20, 40, 80)  # characters from one entity's start to the other's
+
+
+def _order(example: REExample) -> str:
+    return "SO" if example.subject_entity.start_idx <= example.object_entity.start_idx else "OS"
+
+
+def between_text(example: REExample) -> str:
+    """The text between the two entities, tagged with their order (empty when they touch or nest)."""
+    subject, obj = example.subject_entity, example.object_entity
+    first, second = (subject, obj) if _order(example) == "SO" else (obj, subject)
+    middle = example.sentence[first.end_idx + 1 : second.start_idx][:BETWEEN_CHARS]
+    return f"{_order(example)} {middle} {_order(example)}"
+
+
+def _categories(examples: Sequence[REExample], *, positional: bool) -> list[list[str]]:
+    rows = []
+    for e in examples:
+        pair = f"{e.subject_entity.type}-{e.object_entity.type}"
+        row = [e.subject_entity.type, e.object_entity.type, pair]
+        if positional:
+            gap = abs(e.subject_entity.start_idx - e.object_entity.start_idx)
+            distance = int(np.digitize(gap, DISTANCE_BINS))
+            row += [_order(e), f"distance {distance}", f"{_order(e)} {distance}", f"{pair} {_order(e)}"]
+        rows.append(row)
+    return rows
+
+
+def _vectoriser() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=200_000
+    )
 
 
 @dataclass
 class BaselineModel:
-    vectoriser: TfidfVectorizer
-    types: OneHotEncoder
+    vectoriser: TfidfVectorizer  # the marked sentence
+    types: OneHotEncoder  # entity types, and with `between` their order and distance
     classifier: LinearSVC
+    between: TfidfVectorizer | None = None  # None: a model saved before between-entity features
 
     def features(self, examples: Sequence[REExample]):
-        text = self.vectoriser.transform([mark(e) for e in examples])
-        return hstack([text, self.types.transform(_type_pairs(examples))]).tocsr()
+        blocks = [self.vectoriser.transform([mark(e) for e in examples])]
+        if self.between is not None:
+            blocks.append(self.between.transform([between_text(e) for e in examples]))
+        blocks.append(self.types.transform(_categories(examples, positional=self.between is not None)))
+        return hstack(blocks).tocsr()
 
     def predict_proba(self, examples: Sequence[REExample]) -> np.ndarray:
         """Probabilities for all 30 labels in official order (labels unseen in training get 0)."""
         scores = self.classifier.decision_function(self.features(examples)) * SOFTMAX_SCALE
+        if scores.ndim == 1:  # two labels in training: one margin, positive for the second
+            scores = np.column_stack([-scores / 2, scores / 2])
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities = np.zeros((len(examples), len(labels())))
         probabilities[:, self.classifier.classes_] = scores / scores.sum(axis=1, keepdims=True)
         return probabilities
-
-
-def _type_pairs(examples: Sequence[REExample]) -> list[list[str]]:
-    return [[e.subject_entity.type, e.object_entity.type, f"{e.subject_entity.type}-{e.object_entity.type}"]
-            for e in examples]  # fmt: skip
 
 
 def train_baseline(
@@ -51,13 +90,12 @@ def train_baseline(
     class_weight: str | dict[int, float] | None = None,
     c: float = 0.3,
 ) -> BaselineModel:
-    vectoriser = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=200_000
+    model = BaselineModel(
+        vectoriser=_vectoriser().fit([mark(e) for e in examples]),
+        types=OneHotEncoder(handle_unknown="ignore").fit(_categories(examples, positional=True)),
+        classifier=LinearSVC(C=c, class_weight=class_weight, random_state=seed),
+        between=_vectoriser().fit([between_text(e) for e in examples]),
     )
-    vectoriser.fit([mark(e) for e in examples])
-    types = OneHotEncoder(handle_unknown="ignore").fit(_type_pairs(examples))
-    classifier = LinearSVC(C=c, class_weight=class_weight, random_state=seed)
-    model = BaselineModel(vectoriser, types, classifier)
     gold = np.array([label_to_id()[str(e.label)] for e in examples])
-    classifier.fit(model.features(examples), gold)
+    model.classifier.fit(model.features(examples), gold)
     return model
