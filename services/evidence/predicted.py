@@ -4,8 +4,8 @@ Given a model's probabilities on its validation rows (gold known) and on an unla
 1. calibrate the probabilities on validation (matrix scaling);
 2. estimate the test label prior by EM on the calibrated test probabilities (Saerens et al. 2002);
 3. reweight validation to that prior: "predicted test micro-F1", with a bootstrap interval that
-   resamples whole groups (entity clusters or sentences) of validation rows, and the test rows the
-   prior is estimated from.
+   resamples whole groups (entity clusters or sentences) of validation rows, and of the test rows
+   the prior is estimated from (rows of one article move together on both sides).
 Several models (cross-validation folds) may predict the same test file; their calibrated
 probabilities are averaged before EM.
 """
@@ -16,7 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from services.evidence.bootstrap import Interval, micro_f1_interval, reweighted_micro_f1_interval
+from services.evidence.bootstrap import (
+    Interval,
+    group_counts,
+    micro_f1_interval,
+    reweighted_micro_f1_interval,
+)
 from services.evidence.calibration import fit_calibration
 from services.evidence.prior import em_prior, prior_ratio
 from shared.re_data.labels import labels
@@ -37,6 +42,14 @@ class PriorEstimator:
     def estimate(self, rows: np.ndarray | None = None, *, tolerance: float = 1e-8) -> np.ndarray:
         ensemble = self.ensemble if rows is None else self.ensemble[rows]
         return em_prior(ensemble, self.source, tolerance=tolerance)
+
+    def resampled(self, groups: np.ndarray | None, *, samples: int, seed: int) -> np.ndarray:
+        """The prior of `samples` bootstrap resamples of the test rows, whole groups at a time."""
+        counts, index = group_counts(groups, len(self.ensemble), samples=samples, seed=seed)
+        rows = np.arange(len(self.ensemble))
+        return np.array([
+            self.estimate(np.repeat(rows, drawn[index].astype(int)), tolerance=1e-6) for drawn in counts
+        ])  # fmt: skip
 
 
 def prior_estimator(
@@ -91,22 +104,19 @@ def predict_test_score(
     *,
     training_prior: np.ndarray,
     groups: np.ndarray | None = None,
+    test_groups: np.ndarray | None = None,
     samples: int = 1000,
     prior_samples: int = 200,
     seed: int = 0,
 ) -> TestScoreEstimate:
-    """The interval of the predicted score covers both the validation rows' noise (groups resampled)
-    and the prior estimate's (EM again on `prior_samples` resamples of the test rows)."""
+    """The interval of the predicted score covers both the validation rows' noise (`groups`
+    resampled) and the prior estimate's (EM again on `prior_samples` resamples of the test rows,
+    whole `test_groups` at a time)."""
     predicted = validation_probabilities.argmax(axis=1)
     estimator = prior_estimator(validation_gold, validation_probabilities, test_probabilities)
     prior = estimator.estimate()
     validation_prior = label_prior(validation_gold)
-    generator = np.random.default_rng(seed)
-    test_rows = len(estimator.ensemble)
-    sampled_priors = np.array([
-        estimator.estimate(generator.integers(0, test_rows, test_rows), tolerance=1e-6)
-        for _ in range(prior_samples)
-    ])  # fmt: skip
+    sampled_priors = estimator.resampled(test_groups, samples=prior_samples, seed=seed + 1)
     return TestScoreEstimate(
         training_prior=training_prior,
         validation_prior=validation_prior,
@@ -122,5 +132,5 @@ def predict_test_score(
             groups=groups,
             seed=seed,
         ),
-        test_rows=test_rows,
+        test_rows=len(estimator.ensemble),
     )

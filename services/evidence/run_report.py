@@ -8,6 +8,7 @@ from services.evidence.predicted import label_prior, predict_test_score
 from services.train import runs_repository
 from services.train.predict import probabilities_of, usable_run
 from services.train.run_artifacts import read_validation_predictions
+from services.train.split import row_groups
 from shared.db.session import session_scope
 from shared.re_data.io import read_examples, rows_fingerprint
 from shared.re_data.labels import label_to_id, labels
@@ -22,6 +23,7 @@ def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str
     estimate = predict_test_score(
         validation.gold, validation.probabilities, [probabilities_of(run, test_rows)],
         training_prior=_training_prior(run.split, validation.gold), groups=validation.groups,
+        test_groups=row_groups(test_rows),
     )  # fmt: skip
     result = estimate.as_dict() | {
         "test_file": {"path": test_file, "rows": len(test_rows), "fingerprint": rows_fingerprint(test_rows)}

@@ -21,7 +21,7 @@ from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
 from services.train.metrics import compute
-from services.train.split import split
+from services.train.split import row_groups, split
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
@@ -129,6 +129,7 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             estimate = predict_test_score(
                 gold, probabilities, [predict(test_rows)],
                 training_prior=label_prior(training_gold), groups=np.array(parts.validation_groups),
+                test_groups=row_groups(test_rows),
             )  # fmt: skip
             summary["test_estimate"] = estimate.as_dict() | {
                 "test_file": _describe_file(data.test_file, test_rows)

@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from shared.re_data.schema import REExample
 from shared.re_data.text import normalise_sentence
 
@@ -89,6 +91,12 @@ def group_keys(rows: Sequence[REExample], group_by: str) -> dict[str, str]:
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPINGS)}")
     return GROUPINGS[group_by](rows)
+
+
+def row_groups(rows: Sequence[REExample], group_by: str = "entity_cluster") -> np.ndarray:
+    """Each row's group key, in row order (rows sharing an id share a group)."""
+    keys = group_keys(rows, group_by)
+    return np.array([keys[row.guid] for row in rows])
 
 
 def _sentence_groups(rows: Sequence[REExample]) -> dict[str, str]:

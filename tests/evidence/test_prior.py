@@ -5,6 +5,7 @@ import pytest
 
 from services.evidence.bootstrap import micro_f1_interval, paired_difference_interval
 from services.evidence.calibration import fit_calibration
+from services.evidence.predicted import label_prior
 from services.evidence.prior import (
     em_prior,
     prior_weights,
@@ -225,3 +226,28 @@ def test_the_predicted_interval_widens_with_an_uncertain_prior() -> None:
     uncertain = reweighted_micro_f1_interval(gold, predicted, ratio, wobbling)
     assert uncertain.estimate == fixed.estimate
     assert uncertain.high - uncertain.low > 1.5 * (fixed.high - fixed.low)
+
+
+def test_test_rows_of_one_group_are_resampled_together_for_the_prior_interval() -> None:
+    """Test rows of one article share their scores: resampling rows would make the estimated prior
+    look surer than it is, so the interval resamples whole test groups."""
+    from services.evidence.predicted import predict_test_score
+
+    generator = np.random.default_rng(11)
+    gold = np.where(generator.random(4000) < 0.3, 0, generator.integers(1, K, 4000))
+    predicted = np.where(generator.random(4000) < 0.7, gold, generator.integers(0, K, 4000))
+    validation = np.full((4000, K), 0.1 / (K - 1))
+    validation[np.arange(4000), predicted] = 0.9
+    groups = np.repeat(np.arange(60), 50)  # 60 articles of 50 rows, each all no_relation or all not
+    article_label = np.where(generator.random(60) < 0.6, 0, generator.integers(1, K, 60))
+    test = np.full((3000, K), 0.1 / (K - 1))
+    test[np.arange(3000), article_label[groups]] = 0.9
+
+    def width(test_groups: np.ndarray | None) -> float:
+        interval = predict_test_score(
+            gold, validation, [test], training_prior=label_prior(gold), test_groups=test_groups, samples=300
+        ).predicted_test_micro_f1
+        return interval.high - interval.low
+
+    by_row, by_group = width(None), width(groups)
+    assert by_group > 2 * by_row
