@@ -8,6 +8,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from shared.re_data.labels import labels
 
@@ -62,6 +63,9 @@ def metric_curves(history: Sequence[Mapping[str, Any]]) -> Figure:
     for metric, colour in (("micro_f1", BLUE), ("auprc", ORANGE)):
         axes.plot(steps, [value(entry, metric) for entry in points], marker="o", color=colour, label=metric)
     axes.set_xlabel("evaluation (per epoch; the last is the final model)")
+    # Evaluations are counted, not measured: whole-number ticks, even for a single one.
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    axes.set_xlim(0.5, max(len(steps), 1) + 0.5)
     axes.set_ylim(0, 100)
     axes.legend(fontsize=8)
     axes.set_title("Validation metrics during training", fontsize=10)
