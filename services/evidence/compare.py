@@ -3,7 +3,9 @@
 Runs are grouped into arms by name (every seed of "+en" is named "+en"). For each arm: mean ± sd
 over seeds of micro-F1 and AUPRC; against the baseline arm, a paired bootstrap interval of the
 difference in mean micro-F1 on the same validation rows (whole groups resampled), per-label F1
-deltas, and the flag "not distinguishable from noise" when the interval covers 0.
+deltas, and the flag "not distinguishable from noise" when the interval covers 0. A label with no
+validation rows has no delta: its F1 is 0 for every run by convention, and 0 − 0 would read as "no
+change" where nothing was measured.
 All runs must have been validated on the same rows, or the comparison would not be paired."""
 
 from collections import defaultdict
@@ -15,6 +17,7 @@ import numpy as np
 
 from services.evidence.bootstrap import paired_difference_interval
 from services.train.run_artifacts import ValidationPredictions
+from shared.re_data.labels import labels
 
 
 class NotComparable(ValueError):
@@ -65,6 +68,7 @@ def compare(
     gold, groups = reference.gold, reference.groups
     baseline_predictions = [run.validation.predicted for run in arms[baseline]]
     baseline_per_label = _per_label_f1(arms[baseline])
+    support = dict(zip(labels(), np.bincount(gold, minlength=len(labels())).tolist(), strict=True))
     table = []
     for arm, members in arms.items():
         row: dict[str, Any] = {
@@ -85,11 +89,13 @@ def compare(
             row["per_label_f1_delta"] = {
                 label: round(f1 - baseline_per_label.get(label, 0.0), 3)
                 for label, f1 in row["per_label_f1"].items()
+                if support.get(label, 0) > 0
             }
         table.append(row)
     return {
         "baseline": baseline,
         "validation_rows": len(gold),
+        "validation_support": support,
         "resampled": "groups" if groups is not None else "rows",
         "bootstrap_samples": samples,
         "arms": table,

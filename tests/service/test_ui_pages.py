@@ -188,6 +188,9 @@ def test_every_page_in_chromium(site: dict[str, Any], browser: Any) -> None:
     assert [row.find_elements(By.TAG_NAME, "td")[0].text for row in rows[1:]] == ["baseline", "undersampled"]
     verdict = browser.find_element(By.CSS_SELECTOR, "#comparison td.verdict").text
     assert verdict in ("not distinguishable from noise", "real difference")
+    for row in browser.find_elements(By.CSS_SELECTOR, "#per-label tr")[1:]:  # label, rows, delta
+        _, rows_seen, delta = (cell.text for cell in row.find_elements(By.TAG_NAME, "td"))
+        assert (delta == "—") == (rows_seen == "0"), (rows_seen, delta)
 
 
 def test_comparison_and_predicted_test_score_over_rest(site: dict[str, Any]) -> None:
@@ -211,7 +214,9 @@ def test_comparison_and_predicted_test_score_over_rest(site: dict[str, Any]) -> 
     assert arms["undersampled"]["not_distinguishable_from_noise"] == (
         difference["low"] <= 0 <= difference["high"]
     )
-    assert set(arms["undersampled"]["per_label_f1_delta"]) == set(arms["baseline"]["per_label_f1"])
+    measured = {label for label, rows in comparison["validation_support"].items() if rows > 0}
+    assert set(arms["undersampled"]["per_label_f1_delta"]) == measured
+    assert sum(comparison["validation_support"].values()) == comparison["validation_rows"]
     assert mixed.status_code == 404 and unnamed.status_code == 422 and "arms:" in unnamed.json()["error"]
 
     estimate = run["metrics"]["test_estimate"]
