@@ -16,7 +16,7 @@ pseudo-test's real prior) shows how much no prior estimate could remove.
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--folds 5] [--seeds 7 11 ...] [--jobs 2]
 Last line: `gap random: X  grouped: Y  prior-matched: Z` (mean |gap| over the seeds, micro-F1 points;
 grouped is the better of sentence and entity-cluster grouping). Default: 32 seeds, 7 … 2828;
-each takes about 5 minutes of one core, so `--jobs 2` halves the wait on two cores.
+each takes about 10 minutes of one core, so `--jobs 2` halves the wait on two cores.
 """
 
 import argparse
