@@ -7,8 +7,9 @@ per-label bias (Alexandari et al., 2020) cannot learn that a relation the model 
 up as a neighbour's score (`org:members` as `org:member_of`); a full matrix can. On `bench/gap.py`'s
 pseudo-tests the predicted test score's mean error fell from 2.90 points (bias-corrected temperature
 scaling, rarely-found relations pooled with no_relation) to 1.66 on the 7 it was chosen on, and from
-3.26 to 2.16 on the first 5 it had not seen; over all 15 unseen ones it is 2.56. With the baseline that also
-reads the words between the entities it is 1.55 over all 32 pseudo-tests (README, Benchmarks)."""
+3.26 to 2.16 on the first 5 it had not seen; over all 15 unseen ones it is 2.56. With the baseline
+that also reads the words between the entities it is 1.55 over all 32 pseudo-tests (README,
+Benchmarks)."""
 
 from dataclasses import dataclass
 

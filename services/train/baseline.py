@@ -3,8 +3,9 @@ entities, entity types and their order and distance, a linear model.
 
 The words between the entities say most about a relation ("…의 대표 …", "…에서 태어난 …"), and a
 bag of n-grams over the whole sentence cannot tell them from the rest; their own n-grams, tagged with
-which entity comes first, raise grouped validation micro-F1 by about 2–3 points and the shifted
-pseudo-test's by about 7 (bench/gap.py), with a third fewer no_relation rows taken for relations.
+which entity comes first, raised grouped validation micro-F1 from 72.69 to 74.96 (bench/train.py)
+and one shifted pseudo-test's from 43.5 to 50.8 (bench/gap.py seed 7, fold 1), with a fifth fewer
+no_relation rows taken for relations.
 Experiments in seconds, same data, split and metrics as the transformer family."""
 
 from collections.abc import Sequence
@@ -33,10 +34,10 @@ def _order(example: REExample) -> str:
 
 def between_text(example: REExample) -> str:
     """The text between the two entities, tagged with their order (empty when they touch or nest)."""
-    subject, obj = example.subject_entity, example.object_entity
-    first, second = (subject, obj) if _order(example) == "SO" else (obj, subject)
+    subject, obj, order = example.subject_entity, example.object_entity, _order(example)
+    first, second = (subject, obj) if order == "SO" else (obj, subject)
     middle = example.sentence[first.end_idx + 1 : second.start_idx][:BETWEEN_CHARS]
-    return f"{_order(example)} {middle} {_order(example)}"
+    return f"{order} {middle} {order}"
 
 
 def _categories(examples: Sequence[REExample], *, positional: bool) -> list[list[str]]:
@@ -45,9 +46,9 @@ def _categories(examples: Sequence[REExample], *, positional: bool) -> list[list
         pair = f"{e.subject_entity.type}-{e.object_entity.type}"
         row = [e.subject_entity.type, e.object_entity.type, pair]
         if positional:
-            gap = abs(e.subject_entity.start_idx - e.object_entity.start_idx)
+            gap, order = abs(e.subject_entity.start_idx - e.object_entity.start_idx), _order(e)
             distance = int(np.digitize(gap, DISTANCE_BINS))
-            row += [_order(e), f"distance {distance}", f"{_order(e)} {distance}", f"{pair} {_order(e)}"]
+            row += [order, f"distance {distance}", f"{order} {distance}", f"{pair} {order}"]
         rows.append(row)
     return rows
 
