@@ -35,10 +35,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from services.evidence.klue_f1 import micro_f1  # noqa: E402
 from services.evidence.predicted import label_prior, predict_test_score  # noqa: E402
 from services.evidence.prior import reweighted_micro_f1  # noqa: E402
 from services.train.baseline import train_baseline  # noqa: E402
-from services.train.metrics import micro_f1  # noqa: E402
 from services.train.split import row_groups, split  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 from shared.re_data.labels import NO_RELATION, label_to_id, labels  # noqa: E402

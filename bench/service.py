@@ -28,8 +28,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.augment import teams_repository  # noqa: E402
-from services.augment.auth import hash_key, new_key  # noqa: E402
+from services.catalog import teams_repository  # noqa: E402
+from services.catalog.keys import hash_key, new_key  # noqa: E402
 from shared.db import models  # noqa: E402, F401
 from shared.db.base import Base  # noqa: E402
 from shared.db.migrate import upgrade  # noqa: E402
@@ -150,7 +150,7 @@ def main() -> None:
     redis.Redis.from_url(args.redis).flushdb()
     key = new_key()
     with session_scope(args.postgres) as session:
-        team = teams_repository.get_or_create_team(session, "bench")
+        team = teams_repository.get_or_create_team(session, name="bench")
         teams_repository.add_key(session, team=team, key_hash=hash_key(key), prefix=key[:8], scope="write")
     headers = {"Authorization": f"Bearer {key}"}
 
@@ -173,12 +173,13 @@ def main() -> None:
         try:
             for queue in ("augment.en", "augment.ja"):
                 processes.append(start(
-                    [str(BIN / "celery"), "-A", "services.augment.worker", "worker", "-Q", queue, "-c", "1",
-                     "-n", f"{queue}@bench", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+                    [str(BIN / "celery"), "-A", "services.augment.worker.app", "worker", "-Q", queue,
+                     "-c", "1", "-n", f"{queue}@bench", "--without-gossip", "--without-mingle",
+                     "--loglevel", "INFO"],
                     env, scratch_dir / f"{queue}.log", b"ready.",
                 ))  # fmt: skip
             processes.append(start(
-                [str(BIN / "uvicorn"), "services.augment.main:app", "--host", "127.0.0.1",
+                [str(BIN / "uvicorn"), "services.api.main:app", "--host", "127.0.0.1",
                  "--port", str(port), "--log-level", "warning", "--no-access-log"],
                 env | {"ROUNDTRIP_LOG_LEVEL": "INFO"}, scratch_dir / "api.log", b"",
             ))  # fmt: skip

@@ -16,12 +16,12 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
-from services.augment.cached_leg import CachedLeg
 from services.augment.config import EngineSettings
-from services.augment.decoding import DecodingMode, DecodingSettings
-from services.augment.registry import model_spec
-from services.augment.tiny_models import TinyShape, build_marian
-from services.augment.translators.hf import HFTranslator
+from services.augment.engine.cached_leg import CachedLeg
+from services.augment.engine.decoding import DecodingMode, DecodingSettings
+from services.augment.engine.registry import model_spec
+from services.augment.engine.tiny_models import TinyShape, build_marian
+from services.augment.engine.translators.hf import HFTranslator
 from shared.db.migrate import upgrade
 from shared.db.session import session_factory
 from shared.re_data.io import read_examples

@@ -65,7 +65,7 @@ def klue_train() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Tiny random-weight Marian and M2M100 models, built once per test session."""
-    from services.augment.tiny_models import build_all, settings_snippet
+    from services.augment.engine.tiny_models import build_all, settings_snippet
 
     out = tmp_path_factory.mktemp("tiny-models")
     paths = build_all(out, [example.sentence for example in tiny_examples()] * 5)

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Sequence
 
-from services.augment.decoding import DecodingSettings
+from services.augment.engine.decoding import DecodingSettings
 
 
 class FunctionTranslator:

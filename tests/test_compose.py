@@ -42,7 +42,7 @@ def check_command(command: list[str], dockerfile: str = "") -> None:
             )
         if "flower" in command:
             assert "ops" in EXTRAS and any(dep.startswith("flower") for dep in EXTRAS["ops"])
-            assert ".[augment,train,ops]" in dockerfile
+            assert "requirements/worker.txt" in dockerfile and "flower" in locked("worker")
 
 
 def test_services_images_and_dependencies() -> None:
@@ -76,10 +76,46 @@ def test_commands_and_settings_exist() -> None:
 def test_api_image_has_no_torch_and_workers_do() -> None:
     services = load("docker-compose.yml")["services"]
     api_dockerfile = (ROOT / services["api"]["build"]["dockerfile"]).read_text()
-    assert "pip install -e .\n" in api_dockerfile  # core only: no [augment] extra, so no torch
+    assert "pip install -r requirements/api.txt" in api_dockerfile
+    assert "pip install --no-deps -e ." in api_dockerfile  # the lock decides every version
+    assert not {"torch", "transformers", "scikit-learn"} & set(locked("api"))
     worker_dockerfile = (ROOT / services["worker-en"]["build"]["dockerfile"]).read_text()
-    assert "[augment" in worker_dockerfile and "augment" in EXTRAS
+    assert "pip install -r requirements/worker.txt" in worker_dockerfile
+    assert {"torch", "transformers", "scikit-learn"} <= set(locked("worker"))
     assert any(dep.startswith("torch==") for dep in EXTRAS["augment"])
+
+
+def locked(name: str) -> dict[str, str]:
+    """requirements/NAME.txt as {package: exact version}."""
+    pins = {}
+    for line in (ROOT / "requirements" / f"{name}.txt").read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            package, _, version = line.partition("==")
+            pins[package.strip().lower()] = version.strip()
+    return pins
+
+
+def test_locks_pin_every_dependency_exactly_and_agree() -> None:
+    """Each lock covers what pyproject.toml asks for its image, with one exact version per package."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+    def names(deps: list[str]) -> set[str]:
+        return {dep.split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip().lower() for dep in deps}
+
+    core = names(project["dependencies"])
+    wanted = {
+        "api": core,
+        "worker": core | names(EXTRAS["augment"] + EXTRAS["train"] + EXTRAS["ops"]),
+        "dev": core | names([dep for extra in EXTRAS.values() for dep in extra]),
+    }
+    locks = {name: locked(name) for name in wanted}
+    for name, packages in wanted.items():
+        assert packages <= set(locks[name]), (name, packages - set(locks[name]))
+        assert all(version and "*" not in version for version in locks[name].values()), name
+    for image in ("api", "worker"):  # one version of a package across images
+        for package, version in locks[image].items():
+            assert locks["dev"].get(package, version) == version, (image, package)
+    assert locks["worker"]["torch"] == "2.13.0"  # the CPU build on disk, never a newer CUDA one
 
 
 def test_gpu_override_names_known_services_and_settings() -> None:

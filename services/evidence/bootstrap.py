@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.evidence.prior import f1_of_sums, f1_sums
+from services.evidence.klue_f1 import f1_of_sums, f1_sums
 
 
 @dataclass(frozen=True)

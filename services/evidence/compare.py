@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from services.evidence.bootstrap import paired_difference_interval
-from services.train.run_artifacts import ValidationPredictions
+from services.evidence.predictions import ValidationPredictions
 from shared.re_data.labels import labels
 
 

@@ -10,9 +10,7 @@ Intervals around these scores live in `services.evidence.bootstrap`.
 
 import numpy as np
 
-from shared.re_data.labels import NO_RELATION, labels
-
-NO_RELATION_ID = labels().index(NO_RELATION)
+from services.evidence.klue_f1 import micro_f1
 
 
 def em_prior(
@@ -37,31 +35,10 @@ def em_prior(
     return np.asarray(prior)
 
 
-def f1_sums(gold: np.ndarray, predicted: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Per row: weighted true positive, predicted relation, gold relation (columns of the result).
-    Micro-F1 is a ratio of their totals, so sums over rows, groups or resamples all give it."""
-    weights = np.ones(len(gold)) if weights is None else weights
-    relation_gold, relation_pred = gold != NO_RELATION_ID, predicted != NO_RELATION_ID
-    return np.stack([weights * ((predicted == gold) & relation_gold), weights * relation_pred,
-                     weights * relation_gold], axis=-1)  # fmt: skip
-
-
-def f1_of_sums(sums: np.ndarray) -> np.ndarray:
-    """KLUE micro-F1 ×100 from [..., 3] sums (2·tp / (pred + gold)); 0 where nothing is positive."""
-    true_positive, denominator = sums[..., 0], sums[..., 1] + sums[..., 2]
-    zero = np.zeros_like(true_positive)
-    return np.divide(200 * true_positive, denominator, out=zero, where=denominator > 0)
-
-
-def weighted_micro_f1(gold: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> float:
-    """KLUE micro-F1 (no_relation excluded) with a weight per row, ×100."""
-    return float(f1_of_sums(f1_sums(gold, predicted, weights).sum(axis=0)))
-
-
 def prior_ratio(target_prior: np.ndarray, validation_prior: np.ndarray) -> np.ndarray:
     """Per label: target / validation share (0 where validation has no row of the label)."""
     zero = np.zeros_like(target_prior)
-    return np.divide(target_prior, validation_prior, out=zero, where=validation_prior > 0)
+    return np.asarray(np.divide(target_prior, validation_prior, out=zero, where=validation_prior > 0))
 
 
 def prior_weights(gold: np.ndarray, target_prior: np.ndarray) -> np.ndarray:
@@ -71,4 +48,4 @@ def prior_weights(gold: np.ndarray, target_prior: np.ndarray) -> np.ndarray:
 
 
 def reweighted_micro_f1(gold: np.ndarray, predicted: np.ndarray, target_prior: np.ndarray) -> float:
-    return weighted_micro_f1(gold, predicted, prior_weights(gold, target_prior))
+    return micro_f1(gold, predicted, prior_weights(gold, target_prior))

@@ -10,12 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from shared.re_data.labels import NO_RELATION
+from shared.re_data.labels import NO_RELATION, UNLABELED
 from shared.re_data.schema import REExample
 from shared.re_data.text import normalise_sentence
 
 LENGTH_BINS = (0, 25, 50, 75, 100, 150, 200, 300, 500)
-UNLABELED = "(unlabeled)"  # the label count key of rows without a label (test sets)
 
 
 @dataclass

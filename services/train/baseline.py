@@ -10,6 +10,7 @@ Experiments in seconds, same data, split and metrics as the transformer family."
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.sparse import hstack
@@ -66,7 +67,7 @@ class BaselineModel:
     classifier: LinearSVC
     between: TfidfVectorizer | None = None  # None: a model saved before between-entity features
 
-    def features(self, examples: Sequence[REExample]):
+    def features(self, examples: Sequence[REExample]) -> Any:
         blocks = [self.vectoriser.transform([mark(e) for e in examples])]
         if self.between is not None:
             blocks.append(self.between.transform([between_text(e) for e in examples]))

@@ -1,8 +1,7 @@
 """KLUE-RE metrics exactly as KLUE defines them, plus per-label scores and the confusion matrix.
 
-- micro-F1 over the 29 relation labels (`no_relation` excluded) ×100: a prediction of
-  `no_relation` is never a true positive, and gold `no_relation` rows count only as false
-  positives when predicted as a relation.
+- micro-F1 over the 29 relation labels (`no_relation` excluded) ×100
+  (`services.evidence.klue_f1`, the one implementation).
 - AUPRC: for each of the 30 classes the area under its one-vs-rest precision-recall curve
   (trapezoid over recall), averaged without weights ×100.
 """
@@ -12,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import auc, confusion_matrix, precision_recall_curve, precision_recall_fscore_support
 
-from shared.re_data.labels import NO_RELATION, labels
+from services.evidence.klue_f1 import micro_f1
+from shared.re_data.labels import labels
 
 
 @dataclass(frozen=True)
@@ -34,17 +34,6 @@ class REMetrics:
 
     def summary(self) -> dict[str, float]:
         return {"micro_f1": self.micro_f1, "auprc": self.auprc, "accuracy": self.accuracy}
-
-
-def micro_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
-    no_relation = labels().index(NO_RELATION)
-    true_positive = np.sum((predicted == gold) & (gold != no_relation))
-    predicted_positive = np.sum(predicted != no_relation)
-    gold_positive = np.sum(gold != no_relation)
-    if true_positive == 0:
-        return 0.0
-    precision, recall = true_positive / predicted_positive, true_positive / gold_positive
-    return float(2 * precision * recall / (precision + recall) * 100)
 
 
 def auprc(gold: np.ndarray, probabilities: np.ndarray) -> float:

@@ -32,7 +32,7 @@ class UsableRun:
 
 def usable_run(run_id: str, database_url: str) -> UsableRun:
     with session_scope(database_url) as session:
-        run = runs_repository.get(session, run_id)
+        run = runs_repository.get(session, run_id=run_id)
         if run is None:
             raise RunNotUsable(f"no training run {run_id!r} in {database_url}")
         if run.status != "succeeded" or not run.artifacts_dir:

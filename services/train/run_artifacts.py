@@ -2,26 +2,14 @@
 
 import csv
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from services.evidence.predictions import ValidationPredictions
 from shared.re_data.labels import label_to_id
 
 PREDICTIONS_FILE = "validation_predictions.csv"
-
-
-@dataclass(frozen=True)
-class ValidationPredictions:
-    ids: list[str]
-    gold: np.ndarray
-    probabilities: np.ndarray
-    groups: np.ndarray | None  # entity cluster or sentence of each row; None for runs saved before groups
-
-    @property
-    def predicted(self) -> np.ndarray:
-        return np.asarray(self.probabilities.argmax(axis=1))
 
 
 def read_validation_predictions(run_dir: str | Path) -> ValidationPredictions:

@@ -61,16 +61,16 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
     with session_scope(url) as session:
         config = config_of(data, model, run)
         if queued:  # keep the API request the run was queued with
-            existing = runs_repository.get(session, run_id)
+            existing = runs_repository.get(session, run_id=run_id)
             config = (existing.config if existing else {}) | config
         record: dict[str, Any] = dict(
             status="running", config=config, inputs=inputs, split={},
             environment=environment.describe(), artifacts_dir=str(run_dir.resolve()),
         )  # fmt: skip
         if queued:
-            runs_repository.update(session, run_id, **record)
+            runs_repository.update(session, run_id=run_id, **record)
         else:
-            runs_repository.add(session, TrainingRun(id=run_id, name=run.name, **record))
+            runs_repository.add(session, run=TrainingRun(id=run_id, name=run.name, **record))
     try:
         # Split without leakage, then undersample no_relation in training only
         parts = split(
@@ -103,9 +103,9 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
 
         def report(evaluation: dict[str, Any]) -> None:  # metrics so far, visible while it trains
             with session_scope(url) as session:
-                current = runs_repository.get(session, run_id)
+                current = runs_repository.get(session, run_id=run_id)
                 history = list(current.history) if current else []
-                runs_repository.update(session, run_id, history=[*history, evaluation])
+                runs_repository.update(session, run_id=run_id, history=[*history, evaluation])
 
         predict = _train(model, run, train_rows, parts.validation, run_dir, report, label_weights)
         probabilities = predict(parts.validation)
@@ -149,14 +149,19 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
         timings["total_s"] = time.perf_counter() - started
         with session_scope(url) as session:
             runs_repository.finish(
-                session, run_id, status="succeeded", split=split_record, timings=timings, metrics=summary,
+                session, run_id=run_id, status="succeeded", split=split_record, timings=timings,
+                metrics=summary,
             )  # fmt: skip
-            current = runs_repository.get(session, run_id)
+            current = runs_repository.get(session, run_id=run_id)
             history = list(current.history) if current else []
-            runs_repository.update(session, run_id, history=[*history, {"step": "final"} | metrics.summary()])
+            runs_repository.update(
+                session, run_id=run_id, history=[*history, {"step": "final"} | metrics.summary()]
+            )
     except Exception as error:
         with session_scope(url) as session:
-            runs_repository.finish(session, run_id, status="failed", error=f"{type(error).__name__}: {error}")
+            runs_repository.finish(
+                session, run_id=run_id, status="failed", error=f"{type(error).__name__}: {error}"
+            )
         raise
     return run_id
 
@@ -222,7 +227,7 @@ def prior_matching_weights(rows: Sequence[REExample], target_prior: np.ndarray) 
 
 def _estimated_test_prior(database_url: str, run_id: str) -> np.ndarray:
     with session_scope(database_url) as session:
-        source = runs_repository.get(session, run_id)
+        source = runs_repository.get(session, run_id=run_id)
         estimate = (source.metrics or {}).get("test_estimate") if source else None
     if not estimate:
         raise ValueError(

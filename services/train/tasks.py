@@ -6,7 +6,8 @@ from typing import Any
 import structlog
 from celery import shared_task
 
-from services.augment import datasets_repository, jobs_repository
+from services.augment.jobs import service as jobs_service
+from services.catalog import datasets_service
 from services.train import runs_repository
 from services.train.args import DataArguments, ModelArguments, RunArguments
 from services.train.run_re import main
@@ -27,10 +28,10 @@ def run_experiment(run_id: str) -> str:
         return _run(run_id)
     except Exception as error:  # the record must say why, whatever broke
         with session_scope(settings.database_url) as session:
-            run = runs_repository.get(session, run_id)
+            run = runs_repository.get(session, run_id=run_id)
             if run is not None and run.status in ("queued", "running"):
                 runs_repository.finish(
-                    session, run_id, status="failed", error=f"{type(error).__name__}: {error}"
+                    session, run_id=run_id, status="failed", error=f"{type(error).__name__}: {error}"
                 )
         raise
 
@@ -38,34 +39,34 @@ def run_experiment(run_id: str) -> str:
 def _run(run_id: str) -> str:
     settings = get_common_settings()
     with session_scope(settings.database_url) as session:
-        run = runs_repository.get(session, run_id)
+        run = runs_repository.get(session, run_id=run_id)
         if run is None or run.status != "queued":  # a redelivered task for a run already taken
             return "skipped"
         request = TrainingCreate.model_validate(run.config["request"])
         inputs_dir = Path(settings.artifacts_dir) / run_id / "inputs"
         inputs_dir.mkdir(parents=True, exist_ok=True)
-        dataset = datasets_repository.get_for_team(session, request.dataset_id, run.team_id or -1)
+        dataset = datasets_service.find_dataset(session, request.dataset_id, run.team_id or -1)
         if dataset is None:
             raise LookupError(f"dataset {request.dataset_id} is gone")
-        dataset_rows = datasets_repository.records(session, dataset.id, 0, dataset.row_count)
+        dataset_rows = datasets_service.row_records(session, dataset.id, 0, dataset.row_count)
         train_file = _write(inputs_dir / "dataset.jsonl", dataset_rows)
         augmented_files = [
             str(
                 _write(
                     inputs_dir / f"augmentation-{job_id}.jsonl",
-                    list(jobs_repository.result_records(session, job_id)),
+                    list(jobs_service.result_records(session, job_id)),
                 )
             )
             for job_id in request.augmentation_ids
         ]
         test_file = None
         if request.test_dataset_id:
-            test_set = datasets_repository.get_for_team(session, request.test_dataset_id, run.team_id or -1)
+            test_set = datasets_service.find_dataset(session, request.test_dataset_id, run.team_id or -1)
             if test_set is None:
                 raise LookupError(f"dataset {request.test_dataset_id} is gone")
-            test_records = datasets_repository.records(session, test_set.id, 0, test_set.row_count)
+            test_records = datasets_service.row_records(session, test_set.id, 0, test_set.row_count)
             test_file = str(_write(inputs_dir / "test.jsonl", test_records))
-        runs_repository.update(session, run_id, status="running")
+        runs_repository.update(session, run_id=run_id, status="running")
     data = DataArguments(
         train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
         validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,

@@ -4,10 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.train.metrics import micro_f1
-from shared.re_data.labels import NO_RELATION, labels
-
-NO_RELATION_ID = labels().index(NO_RELATION)
+from services.evidence.klue_f1 import NO_RELATION_ID, precision_recall_f1
 
 
 @dataclass(frozen=True)
@@ -32,12 +29,8 @@ def sweep(gold: np.ndarray, probabilities: np.ndarray, steps: int = 19) -> list[
     points = []
     for threshold in np.linspace(0.05, 0.95, steps):
         predicted = apply_threshold(probabilities, float(threshold))
-        true_positive = np.sum((predicted == gold) & (gold != NO_RELATION_ID))
-        precision = true_positive / max(np.sum(predicted != NO_RELATION_ID), 1) * 100
-        recall = true_positive / max(np.sum(gold != NO_RELATION_ID), 1) * 100
-        points.append(
-            ThresholdPoint(float(threshold), float(precision), float(recall), micro_f1(gold, predicted))
-        )
+        precision, recall, f1 = precision_recall_f1(gold, predicted)
+        points.append(ThresholdPoint(float(threshold), precision, recall, f1))
     return points
 
 

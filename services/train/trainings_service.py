@@ -7,39 +7,32 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.augment import datasets_repository, datasets_service, jobs_repository
-from services.augment.errors import NotFound, Unprocessable
+from services.augment.jobs import service as jobs_service
+from services.catalog import datasets_service
 from services.evidence.compare import ComparedRun, NotComparable, compare
 from services.train import runs_repository
 from services.train.run_artifacts import read_validation_predictions
 from services.train.schemas import TrainingCreate, TrainingRead
 from shared.db.models import JobState, TrainingRun
+from shared.errors import NotFound, Unprocessable, found
 
 COMPARED = ("micro_f1", "auprc", "accuracy", "micro_f1_at_best_threshold")
 
 
 def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> TrainingRun:
-    dataset = datasets_repository.get_for_team(session, request.dataset_id, team_id)
-    if dataset is None:
-        raise NotFound(f"no dataset {request.dataset_id!r}")
+    dataset = datasets_service.get_dataset(session, request.dataset_id, team_id)
     if datasets_service.is_unlabeled(dataset):
         raise Unprocessable(f"dataset {dataset.id} has unlabeled rows: train on a labeled one")
-    if request.test_dataset_id and not datasets_repository.get_for_team(
-        session, request.test_dataset_id, team_id
-    ):
-        raise NotFound(f"no dataset {request.test_dataset_id!r}")
+    if request.test_dataset_id:
+        datasets_service.get_dataset(session, request.test_dataset_id, team_id)
     if request.match_prior_of:
-        source = runs_repository.get_for_team(session, request.match_prior_of, team_id)
-        if source is None:
-            raise NotFound(f"no training run {request.match_prior_of!r}")
+        source = get_run(session, request.match_prior_of, team_id)
         if not (source.metrics or {}).get("test_estimate"):
             raise Unprocessable(
                 f"run {source.id} has no estimated test prior (train it with a test_dataset_id)"
             )
     for job_id in request.augmentation_ids:
-        job = jobs_repository.get_for_team(session, job_id, team_id)
-        if job is None:
-            raise NotFound(f"no augmentation job {job_id!r}")
+        job = jobs_service.get_job(session, job_id, team_id)
         if job.dataset_id != request.dataset_id:
             raise Unprocessable(f"augmentation job {job_id} was made from another dataset")
         if job.state != JobState.SUCCEEDED.value:
@@ -49,14 +42,12 @@ def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> Tr
         augmentation_ids=list(request.augmentation_ids), name=request.name, status="queued",
         config={"request": request.model_dump(mode="json")}, inputs={}, split={}, environment={},
     )  # fmt: skip
-    return runs_repository.add(session, run)
+    return runs_repository.add(session, run=run)
 
 
 def get_run(session: Session, run_id: str, team_id: int) -> TrainingRun:
-    run = runs_repository.get_for_team(session, run_id, team_id)
-    if run is None:
-        raise NotFound(f"no training run {run_id!r}")
-    return run
+    run = runs_repository.get_for_team(session, run_id=run_id, team_id=team_id)
+    return found(run, f"training run {run_id!r}")
 
 
 def read(run: TrainingRun) -> TrainingRead:
@@ -102,8 +93,15 @@ def compare_runs(
 ) -> dict[str, Any]:
     """The comparison of `run_ids` (in that order, repeats ignored) of a team (None: any team, the CLI)."""
     wanted = list(dict.fromkeys(run_id for run_id in run_ids if run_id))
-    runs = runs_repository.list_runs(session, team_id, None, wanted)
+    runs = runs_repository.list_runs(session, team_id=team_id, dataset_id=None, ids=wanted)
     try:
         return compare(compared_runs(runs, wanted), baseline=baseline or None)
     except NotComparable as error:
         raise Unprocessable(str(error)) from None
+
+
+def list_runs(
+    session: Session, team_id: int, dataset_id: str | None = None, ids: Sequence[str] = ()
+) -> Sequence[TrainingRun]:
+    """A team's runs, newest first; only those of `dataset_id` or named in `ids` when given."""
+    return runs_repository.list_runs(session, team_id=team_id, dataset_id=dataset_id, ids=ids)

@@ -48,7 +48,7 @@ class TransformerOptions:
     evaluate_each_epoch: bool = True  # with validation rows: evaluate, keep the best checkpoint
 
 
-class EncodedRows(torch.utils.data.Dataset):
+class EncodedRows(torch.utils.data.Dataset[dict[str, Any]]):
     def __init__(self, features: list[dict[str, Any]]):
         self.features = features
 
@@ -85,7 +85,9 @@ class WeightedTrainer(Trainer):
         super().__init__(*args, **kwargs)
         self.class_weights = torch.tensor(class_weights, dtype=torch.float32)
 
-    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+    def compute_loss(
+        self, model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None
+    ) -> Any:
         labels_ = inputs.pop("labels")
         outputs = model(**inputs)
         weights = self.class_weights.to(outputs.logits.device)
@@ -99,7 +101,9 @@ class MetricsReporter(TrainerCallback):
     def __init__(self, report: Callable[[dict[str, Any]], None]):
         self.report = report
 
-    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+    def on_evaluate(
+        self, args: Any, state: Any, control: Any, metrics: dict[str, float] | None = None, **kwargs: Any
+    ) -> None:
         self.report({"step": state.global_step, "epoch": state.epoch} | dict(metrics or {}))
 
 

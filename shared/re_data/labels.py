@@ -7,6 +7,8 @@ from importlib import resources
 NO_RELATION = "no_relation"
 # Competition test files carry this placeholder instead of a label.
 UNLABELED_PLACEHOLDER = 100
+# The label-count key of rows without a label (test sets), in reports and dataset records.
+UNLABELED = "(unlabeled)"
 ENTITY_TYPES = frozenset({"PER", "ORG", "LOC", "DAT", "POH", "NOH"})
 
 

@@ -1,4 +1,4 @@
-from services.augment.translators.batching import plan_batches
+from services.augment.engine.translators.batching import plan_batches
 
 
 def test_identical_sources_are_planned_once_and_order_can_be_restored() -> None:

@@ -1,7 +1,7 @@
 import unicodedata
 
-from services.augment.cache_key import leg_cache_key, normalise_source
-from services.augment.decoding import DecodingMode, DecodingSettings
+from services.augment.engine.cache_key import leg_cache_key, normalise_source
+from services.augment.engine.decoding import DecodingMode, DecodingSettings
 
 BASE = {"source_lang": "ko", "target_lang": "en", "model": "m", "revision": "r"}
 

@@ -6,9 +6,9 @@ import traceback
 from fakes import FunctionTranslator
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.augment import cache_repository
-from services.augment.cached_leg import CachedLeg
-from services.augment.decoding import DecodingSettings
+from services.augment.engine import cache_repository
+from services.augment.engine.cached_leg import CachedLeg
+from services.augment.engine.decoding import DecodingSettings
 from shared.db.session import engine_for, session_factory
 
 DECODING = DecodingSettings()
@@ -29,20 +29,20 @@ def leg_row(key: str, output: str = "out") -> dict[str, object]:
 
 def test_insert_is_idempotent_and_first_writer_wins(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
-        cache_repository.insert_missing(session, [leg_row("a", "first"), leg_row("b")])
+        cache_repository.insert_missing(session, rows=[leg_row("a", "first"), leg_row("b")])
     with sessions.begin() as session:
-        cache_repository.insert_missing(session, [leg_row("a", "second"), leg_row("c")])
+        cache_repository.insert_missing(session, rows=[leg_row("a", "second"), leg_row("c")])
     with sessions.begin() as session:
         assert cache_repository.count_rows(session) == 3
-        found = cache_repository.get_outputs(session, ["a", "c", "missing"])
+        found = cache_repository.get_outputs(session, keys=["a", "c", "missing"])
     assert found == {"a": ["first"], "c": ["out"]}
 
 
 def test_bulk_lookup_spans_many_chunks(sessions: sessionmaker[Session]) -> None:
     rows = [leg_row(f"k{i:05d}") for i in range(1234)]
     with sessions.begin() as session:
-        cache_repository.insert_missing(session, rows)
-        assert len(cache_repository.get_outputs(session, [r["key"] for r in rows])) == 1234  # type: ignore[misc]
+        cache_repository.insert_missing(session, rows=rows)
+        assert len(cache_repository.get_outputs(session, keys=[r["key"] for r in rows])) == 1234  # type: ignore[misc]
 
 
 def test_cached_leg_translates_only_misses_and_keeps_order(sessions: sessionmaker[Session]) -> None:
@@ -66,7 +66,7 @@ def _write_overlapping(url: str, worker: int, barrier, errors) -> None:  # type:
         for _ in range(3):
             leg.translate(texts, DECODING)
             with sessions.begin() as session:
-                cache_repository.insert_missing(session, [leg_row(f"shared-{i}") for i in range(300)])
+                cache_repository.insert_missing(session, rows=[leg_row(f"shared-{i}") for i in range(300)])
     except Exception:
         errors.put(traceback.format_exc())
         raise

@@ -5,10 +5,10 @@ from factories import tiny_examples
 from fakes import FunctionTranslator, fake_factory
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.augment import cache_repository
 from services.augment.config import EngineSettings
-from services.augment.drops import DropReason
-from services.augment.engine import Engine
+from services.augment.engine import cache_repository
+from services.augment.engine.augmenter import Engine
+from services.augment.engine.drops import DropReason
 
 
 def run(sessions, strategy: str = "locate", variants: int = 1, overrides=None):  # type: ignore[no-untyped-def]

@@ -3,9 +3,9 @@
 import pytest
 from factories import make_example
 
-from services.augment.drops import DropReason
-from services.augment.entities import make_strategy
-from services.augment.entities.base import Prepared
+from services.augment.engine.drops import DropReason
+from services.augment.engine.entities import make_strategy
+from services.augment.engine.entities.base import Prepared
 
 LOCATE = make_strategy("locate")
 

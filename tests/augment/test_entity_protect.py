@@ -2,10 +2,10 @@
 
 from factories import make_example, tiny_examples
 
-from services.augment.drops import DropReason
-from services.augment.entities import make_strategy
-from services.augment.entities.base import Prepared
-from services.augment.entities.korean import harmonise_particle
+from services.augment.engine.drops import DropReason
+from services.augment.engine.entities import make_strategy
+from services.augment.engine.entities.base import Prepared
+from services.augment.engine.entities.korean import harmonise_particle
 
 PROTECT = make_strategy("protect")
 

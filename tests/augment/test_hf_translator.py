@@ -8,10 +8,10 @@ import pytest
 from factories import tiny_examples
 
 from services.augment.config import EngineSettings
-from services.augment.decoding import DecodingMode, DecodingSettings
-from services.augment.registry import effective_revision, model_spec
-from services.augment.translators.base import ModelUnavailableError
-from services.augment.translators.hf import HFTranslator
+from services.augment.engine.decoding import DecodingMode, DecodingSettings
+from services.augment.engine.registry import effective_revision, model_spec
+from services.augment.engine.translators.base import ModelUnavailableError
+from services.augment.engine.translators.hf import HFTranslator
 
 GREEDY = DecodingSettings(mode=DecodingMode.GREEDY, max_new_tokens=12)
 

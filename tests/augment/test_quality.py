@@ -1,5 +1,5 @@
-from services.augment.drops import DropReason
-from services.augment.quality import QualityGates, hangul_share, has_repeated_ngram
+from services.augment.engine.drops import DropReason
+from services.augment.engine.quality import QualityGates, hangul_share, has_repeated_ngram
 
 GATES = QualityGates()
 SOURCE = "이순신은 조선 중기의 무신이다."

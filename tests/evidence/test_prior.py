@@ -5,14 +5,13 @@ import pytest
 
 from services.evidence.bootstrap import micro_f1_interval, paired_difference_interval
 from services.evidence.calibration import fit_calibration
+from services.evidence.klue_f1 import micro_f1
 from services.evidence.predicted import label_prior
 from services.evidence.prior import (
     em_prior,
     prior_weights,
     reweighted_micro_f1,
-    weighted_micro_f1,
 )
-from services.train.metrics import micro_f1
 
 K = 30
 
@@ -84,7 +83,7 @@ def test_reweighting_validation_predicts_the_score_under_the_test_prior() -> Non
 def test_unit_weights_give_the_plain_klue_micro_f1() -> None:
     generator = np.random.default_rng(3)
     gold, predicted = generator.integers(0, K, 500), generator.integers(0, K, 500)
-    assert weighted_micro_f1(gold, predicted, np.ones(500)) == pytest.approx(micro_f1(gold, predicted))
+    assert micro_f1(gold, predicted, np.ones(500)) == pytest.approx(micro_f1(gold, predicted))
     weights = prior_weights(gold, np.bincount(gold, minlength=K) / 500)
     assert np.allclose(weights, 1.0)
 
@@ -218,7 +217,7 @@ def test_the_predicted_interval_widens_with_an_uncertain_prior() -> None:
     predicted = np.where(generator.random(3000) < 0.6, gold, generator.integers(0, K, 3000))
     ratio = generator.uniform(0.5, 2.0, K)
     fixed = reweighted_micro_f1_interval(gold, predicted, ratio, np.tile(ratio, (300, 1)))
-    assert fixed.estimate == pytest.approx(weighted_micro_f1(gold, predicted, ratio[gold]))
+    assert fixed.estimate == pytest.approx(micro_f1(gold, predicted, ratio[gold]))
     same_draws = micro_f1_interval(gold, predicted, weights=ratio[gold], samples=300)
     assert (fixed.low, fixed.high) == pytest.approx((same_draws.low, same_draws.high))
     wobbling = np.tile(ratio, (300, 1))

@@ -51,7 +51,7 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
     assert shown.returncode == 0, shown.stderr
     assert "predicted test micro-F1" in shown.stdout and "estimated test" in shown.stdout
     with session_scope(recorded["url"]) as session:
-        kept = runs_repository.get(session, run_id).metrics["test_estimate"]  # type: ignore[union-attr]
+        kept = runs_repository.get(session, run_id=run_id).metrics["test_estimate"]  # type: ignore[union-attr]
     assert kept["test_rows"] == 300 and kept["test_file"]["rows"] == 300
     assert sum(kept["prior"]["estimated_test"].values()) == pytest.approx(1.0, abs=1e-3)
     interval = kept["predicted_test_micro_f1"]
@@ -116,11 +116,11 @@ def test_training_can_be_weighted_to_an_estimated_test_prior(recorded, klue_trai
     matched = roundtrip(*common, "--name", "matched", "--match_prior_of", source, url=url, cwd=cwd)
     assert matched.returncode == 0, matched.stderr
     with session_scope(url) as session:
-        record = runs_repository.get(session, matched.stdout.strip())
-        estimate = runs_repository.get(session, source).metrics["test_estimate"]  # type: ignore[union-attr]
+        record = runs_repository.get(session, run_id=matched.stdout.strip())
+        estimate = runs_repository.get(session, run_id=source).metrics["test_estimate"]  # type: ignore[union-attr]
         weights, artifacts = record.split["label_weights"], record.artifacts_dir  # type: ignore[union-attr]
         record_counts = record.split["train_label_counts"]  # type: ignore[union-attr]
-        plain_artifacts = runs_repository.get(session, runs["baseline"][0]).artifacts_dir  # type: ignore[union-attr]
+        plain_artifacts = runs_repository.get(session, run_id=runs["baseline"][0]).artifacts_dir  # type: ignore[union-attr]
     assert (
         estimate["prior"]["estimated_test"]["no_relation"]
         > estimate["prior"]["training"]["no_relation"] + 0.1

@@ -37,9 +37,9 @@ def make_client(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def
     """An app built from the given settings (environment), as uvicorn would build it."""
 
     def build(env: dict[str, str]) -> TestClient:
-        from services.augment import deps
+        from services.api import deps
+        from services.api.main import create_app
         from services.augment.config import get_service_settings
-        from services.augment.main import create_app
 
         for key, value in env.items():
             monkeypatch.setenv(key, value)

@@ -13,8 +13,8 @@ import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from services.augment import teams_repository
-from services.augment.auth import hash_key, new_key
+from services.catalog import teams_repository
+from services.catalog.keys import hash_key, new_key
 from shared.db.base import Base
 from shared.db.session import engine_for, session_scope
 
@@ -49,7 +49,7 @@ class Worker:
     """A real `celery worker` process (prefork, one child); by default on both augment queues."""
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, app: str = "services.augment.worker",
+        self, env: dict[str, str], log_path: Path, app: str = "services.augment.worker.app",
         queues: str = "augment.en,augment.ja",
     ):  # fmt: skip
         self.env, self.log_path, self.app, self.queues = env, log_path, app, queues
@@ -92,7 +92,7 @@ class Worker:
 def api_key(database_url: str, team: str, scope: str = "write") -> dict[str, str]:
     key = new_key()
     with session_scope(database_url) as session:
-        owner = teams_repository.get_or_create_team(session, team)
+        owner = teams_repository.get_or_create_team(session, name=team)
         teams_repository.add_key(session, team=owner, key_hash=hash_key(key), prefix=key[:8], scope=scope)
     return {"Authorization": f"Bearer {key}"}
 

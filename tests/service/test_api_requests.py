@@ -184,7 +184,7 @@ def test_keys_created_with_the_cli_work_with_their_scope(api) -> None:  # type: 
     headers = {"X-API-Key": key}
     assert client.get("/v1/datasets", headers=headers).status_code == 200
     assert upload(client, headers, jsonl_bytes(records())).status_code == 403
-    from services.augment.auth import hash_key
+    from services.catalog.keys import hash_key
     from shared.db.models import ApiKey
 
     with session_scope(url) as session:  # only the hash is stored
@@ -204,7 +204,7 @@ def test_worker_refuses_to_start_with_a_time_limit_above_the_visibility_timeout(
     }  # fmt: skip
     celery = str(Path(sys.executable).parent / "celery")
     done = subprocess.run(
-        [celery, "-A", "services.augment.worker", "worker", "-Q", "augment.en"],
+        [celery, "-A", "services.augment.worker.app", "worker", "-Q", "augment.en"],
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode != 0

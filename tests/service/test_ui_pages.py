@@ -44,9 +44,9 @@ def site(postgres_url, redis_url, tmp_path, monkeypatch, klue_train) -> Iterator
                       ROUNDTRIP_ARTIFACTS_DIR=str(tmp_path / "artifacts"))  # fmt: skip
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    from services.augment import deps
+    from services.api import deps
+    from services.api.main import create_app
     from services.augment.config import get_service_settings
-    from services.augment.main import create_app
 
     get_service_settings.cache_clear()
     deps._celery.cache_clear()

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import auc, f1_score, precision_recall_curve
 
-from services.train.metrics import auprc, compute, micro_f1
+from services.evidence.klue_f1 import micro_f1
+from services.train.metrics import auprc, compute
 from shared.re_data.labels import labels
 
 N_LABELS = 30

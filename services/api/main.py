@@ -1,0 +1,47 @@
+"""The Roundtrip augmentation API: `uvicorn services.api.main:app`."""
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from services.api.body_limit import BodySizeLimit
+from services.api.errors import install_handlers
+from services.api.routes import augmentations, datasets, health, models, translations
+from services.api.routes import trainings as trainings
+from services.api.ui import pages
+from services.augment.config import get_service_settings
+from shared.logging import configure_logging
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    # Everything imported so far lives as long as the process: keep it out of the garbage
+    # collector's full passes, which would otherwise stall every request now and then.
+    gc.collect()
+    gc.freeze()
+    yield
+
+
+def create_app() -> FastAPI:
+    settings = get_service_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    app = FastAPI(
+        title="Roundtrip",
+        summary="Back-translation augmentation for KLUE-RE, with a translation cache shared by teams.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    install_handlers(app)
+    routers = (health, datasets, augmentations, translations, models, trainings, pages)
+    for module in routers:
+        app.include_router(module.router)
+    app.include_router(pages.icon_router)
+    app.mount("/ui/static", StaticFiles(directory=pages.HERE / "static"), name="ui-static")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,77 @@
+"""Celery tasks of the augmentation worker: thin wrappers that take ids and call the runner."""
+
+from functools import cache
+from typing import Any
+
+import structlog
+from celery import Task, shared_task
+from sqlalchemy.exc import DBAPIError
+
+from services.augment.config import get_service_settings
+from services.augment.engine.augmenter import Engine, translator_factory_from_path
+from services.augment.engine.decoding import DecodingSettings
+from services.augment.engine.registry import effective_revision, model_spec
+from services.augment.engine.translators.base import ModelUnavailableError
+from services.augment.jobs import models_repository
+from services.augment.jobs.chunk_runner import ChunkOutcome, fail_job, run_chunk
+from shared.db.session import session_factory
+from shared.queues import TaskName
+
+log = structlog.get_logger(__name__)
+settings = get_service_settings()
+TRANSIENT = (DBAPIError, ConnectionError, TimeoutError)
+
+
+@cache
+def engine() -> Engine:
+    """One engine per worker process: each model is loaded once, on first use."""
+    factory = (
+        translator_factory_from_path(settings.translator_factory)(settings)
+        if settings.translator_factory
+        else None
+    )
+    return Engine(settings, session_factory(settings.database_url), translator_factory=factory)
+
+
+@shared_task(
+    name=TaskName.BACK_TRANSLATE_CHUNK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def back_translate_chunk(self: Task, chunk_id: str) -> str:
+    sessions = session_factory(settings.database_url)
+    try:
+        outcome = run_chunk(
+            chunk_id, engine=engine(), sessions=sessions, max_attempts=settings.chunk_max_attempts
+        )
+    except ModelUnavailableError as error:  # retrying cannot help: fail the job with the reason
+        fail_job(chunk_id, sessions, str(error))
+        return ChunkOutcome.GAVE_UP.value
+    log.info("chunk_finished", chunk_id=chunk_id, outcome=outcome.value, task_id=self.request.id)
+    return outcome.value
+
+
+@shared_task(
+    name=TaskName.TRANSLATE_TEXTS, acks_late=True, ignore_result=False, autoretry_for=TRANSIENT, max_retries=3
+)
+def translate_texts(
+    source_lang: str, target_lang: str, texts: list[str], decoding: dict[str, Any], team: str
+) -> list[list[str]]:
+    leg = engine().leg(model_spec(settings, source_lang, target_lang))
+    return leg.translate(texts, DecodingSettings.model_validate(decoding), produced_by=team)
+
+
+def record_model_revisions() -> None:
+    """Tell the API which model and revision serve each direction here (local copies: content hash)."""
+    rows = []
+    for source, target in (("ko", "en"), ("en", "ko"), ("ko", "ja"), ("ja", "ko")):
+        spec = model_spec(settings, source, target)
+        rows.append({"direction": spec.direction, "model": spec.model, "revision": effective_revision(spec)})
+    with session_factory(settings.database_url).begin() as session:
+        models_repository.record_revisions(session, rows=rows)
