@@ -35,6 +35,7 @@ class EngineSettings(CommonSettings):
     min_length_ratio: float = 0.5
     max_length_ratio: float = 2.0
     max_ngram_repeats: int = 3
+    # Output's Hangul share of letters (entities left out) as a fraction of the source's own share.
     min_hangul_share: float = 0.5
 
 

@@ -93,11 +93,11 @@ def test_a_word_that_merely_starts_with_the_entity_is_not_a_mention() -> None:
     assert relocate(example, "조선소는 오래된 나라이다.").reason is DropReason.ENTITY_MISSING
 
 
-def test_same_word_for_both_entities_found_once_is_an_overlap() -> None:
+def test_same_word_for_both_entities_found_once_is_ambiguous() -> None:
     example = make_example(
         "한국과 한국은 같다.", "한국", "LOC", "한국", "LOC", subject_occurrence=0, object_occurrence=1
     )
-    assert relocate(example, "한국은 같다.").reason is DropReason.ENTITY_OVERLAP
+    assert relocate(example, "한국은 같다.").reason is DropReason.ENTITY_AMBIGUOUS
 
 
 def test_entity_glued_inside_a_word_in_the_source_may_be_glued_in_the_output() -> None:

@@ -1,5 +1,6 @@
 """Entity protection with placeholders: prepare, translate (by hand here), restore."""
 
+import pytest
 from factories import make_example, tiny_examples
 
 from services.augment.engine.drops import DropReason
@@ -85,3 +86,34 @@ def test_particle_harmonisation_rules() -> None:
     assert harmonise_particle("부산", "로") == "으로"
     assert harmonise_particle("이순신", "이다") == "이다"  # not a paired particle on its own
     assert harmonise_particle("KBS", "는") == "는"  # no Hangul final to agree with
+
+
+PARTICLE_TABLE = [
+    # (as the translator wrote it, after 이순신 (final ㄴ), after 세조 (no final), after 서울 (final ㄹ))
+    ("는", "은", "는", "은"),
+    ("가", "이", "가", "이"),
+    ("를", "을", "를", "을"),
+    ("와", "과", "와", "과"),
+    ("와의", "과의", "와의", "과의"),
+    ("로", "으로", "로", "로"),
+    ("로서", "으로서", "로서", "로서"),
+    ("으로써", "으로써", "로써", "로써"),
+    ("로부터", "으로부터", "로부터", "로부터"),
+    ("나", "이나", "나", "이나"),
+    ("랑", "이랑", "랑", "이랑"),
+    ("며", "이며", "며", "이며"),
+    ("다", "이다", "다", "이다"),
+    ("야", "이야", "야", "이야"),
+    ("라는", "이라는", "라는", "이라는"),
+    ("였다", "이었다", "였다", "이었다"),
+    ("처럼", "처럼", "처럼", "처럼"),  # no allomorphs: unchanged
+]
+
+
+@pytest.mark.parametrize(("written", "after_consonant", "after_vowel", "after_rieul"), PARTICLE_TABLE)
+def test_every_particle_with_allomorphs_fits_the_restored_word(
+    written: str, after_consonant: str, after_vowel: str, after_rieul: str
+) -> None:
+    assert harmonise_particle("이순신", written + " 말했다") == after_consonant + " 말했다"
+    assert harmonise_particle("세조", written + " 말했다") == after_vowel + " 말했다"
+    assert harmonise_particle("서울", written) == after_rieul

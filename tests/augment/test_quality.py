@@ -28,3 +28,18 @@ def test_latin_entities_do_not_count_against_the_hangul_share() -> None:
 def test_repeated_ngrams_of_several_words() -> None:
     assert has_repeated_ngram("가 나 가 나 가 나".split(), 3)
     assert not has_repeated_ngram("가 나 가 나 다".split(), 3)
+
+
+def test_hangul_share_is_measured_against_the_source_own_share() -> None:
+    latin_source = "The Beatles는 Liverpool에서 결성된 rock band이다."
+    paraphrase = "The Beatles는 Liverpool에서 만들어진 rock band이다."
+    assert hangul_share(paraphrase) < 0.5  # a fixed half would have dropped it
+    assert GATES.check(latin_source, paraphrase) is None
+    assert (
+        GATES.check(latin_source, "The Beatles formed in Liverpool as a rock band.") is DropReason.LOW_HANGUL
+    )
+    assert GATES.check(SOURCE, "Yi Sun-sin은 Joseon의 officer다.") is DropReason.LOW_HANGUL
+
+
+def test_sources_without_letters_do_not_divide_by_zero() -> None:
+    assert GATES.check("1990 - 2000", "1990 ~ 2000") is None

@@ -1,12 +1,13 @@
 """Back-translate KLUE-RE rows through one pivot, keeping their entities, dropping what fails."""
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from services.augment.engine.cached_leg import CachedLeg
 from services.augment.engine.decoding import DecodingSettings
 from services.augment.engine.drops import DropReason
-from services.augment.engine.entities.base import EntityStrategy, Prepared
+from services.augment.engine.entities.base import EntityStrategy, Outcome, Prepared
 from services.augment.engine.quality import QualityGates
 from shared.re_data.schema import Provenance, REExample, TranslationLegInfo
 
@@ -25,6 +26,17 @@ class PivotResult:
     pivot: str
     rows: list[REExample] = field(default_factory=list)
     drops: list[DroppedRow] = field(default_factory=list)
+
+
+def settle(
+    example: REExample, ready: Prepared, translated: str, strategy: EntityStrategy, gates: QualityGates
+) -> tuple[Outcome, DropReason | None]:
+    """One returned sentence: its entities re-located and the gates applied; the reason to drop
+    it, or None to keep it."""
+    # Models may emit decomposed Hangul (NFD); every check below reads composed text.
+    outcome = strategy.relocate(example, ready, unicodedata.normalize("NFC", translated))
+    words = (example.subject_entity.word, example.object_entity.word)
+    return outcome, gates.check(example.sentence, outcome.sentence, words) or outcome.reason
 
 
 def back_translate(
@@ -70,10 +82,7 @@ def back_translate(
     for (example, ready), pivot_texts in zip(prepared, pivots, strict=True):
         seen: set[str] = set()
         for variant, pivot_text in enumerate(pivot_texts):
-            translated = next(returned)[0]
-            outcome = strategy.relocate(example, ready, translated)
-            words = (example.subject_entity.word, example.object_entity.word)
-            reason = gates.check(example.sentence, outcome.sentence, words) or outcome.reason
+            outcome, reason = settle(example, ready, next(returned)[0], strategy, gates)
             if reason is None and outcome.sentence in seen:
                 reason = DropReason.DUPLICATE_VARIANT
             if reason is not None:

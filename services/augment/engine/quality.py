@@ -11,19 +11,24 @@ class QualityGates:
     min_length_ratio: float = 0.5
     max_length_ratio: float = 2.0
     max_ngram_repeats: int = 3  # an n-gram (n ≤ 4) repeated this many times in a row: hallucination
-    min_hangul_share: float = 0.5  # of letters outside the entities
+    # Hangul share of the output's letters (entities left out), as a fraction of the source's own
+    # share: a mostly Latin-script source may come back mostly Latin; a Korean one may not.
+    min_hangul_share: float = 0.5
 
     def check(self, source: str, output: str, entity_words: tuple[str, ...] = ()) -> DropReason | None:
         if not output.strip():
             return DropReason.EMPTY_TRANSLATION
         if " ".join(output.split()) == " ".join(source.split()):
             return DropReason.IDENTICAL_TO_SOURCE
-        if has_repeated_ngram(output.split(), self.max_ngram_repeats):
+        # A repetition the source has too (a list of years, say) is no hallucination.
+        if has_repeated_ngram(output.split(), self.max_ngram_repeats) and not has_repeated_ngram(
+            source.split(), self.max_ngram_repeats
+        ):
             return DropReason.REPETITION
         ratio = len(output) / max(len(source), 1)
         if not self.min_length_ratio <= ratio <= self.max_length_ratio:
             return DropReason.LENGTH_RATIO
-        if hangul_share(output, entity_words) < self.min_hangul_share:
+        if hangul_share(output, entity_words) < self.min_hangul_share * hangul_share(source, entity_words):
             return DropReason.LOW_HANGUL
         return None
 
