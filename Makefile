@@ -2,7 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/klue-re/train.jsonl
-DEMO_ROWS ?= 500
+DEMO_ROWS ?= 100
+PIVOTS ?= en
 
 .PHONY: setup demo test lint lock bench-translate clean-demo
 
@@ -17,14 +18,10 @@ $(VENV)/.installed: requirements/dev.txt pyproject.toml
 
 setup: $(VENV)/.installed
 
-# Offline demo: tiny models (they translate nonsense), then the real pipeline on the first rows of KLUE-RE.
+# The first command: real default models when they can be had (hub reachable, or ROUNDTRIP_MODEL_*
+# pointing at local copies), else tiny offline ones (said in one line); ends with a before/after table.
 demo: setup
-	mkdir -p var
-	$(VENV)/bin/roundtrip models build-tiny var/tiny-models --data $(DATA)
-	head -n $(DEMO_ROWS) $(DATA) > var/demo-input.jsonl
-	set -a && . var/tiny-models/tiny.env && set +a && \
-	ROUNDTRIP_DATABASE_URL=sqlite:///$(CURDIR)/var/demo-cache.db \
-	$(VENV)/bin/roundtrip augment var/demo-input.jsonl --pivot en --pivot ja --out var/demo-augmented.jsonl
+	$(VENV)/bin/roundtrip demo --data $(DATA) --rows $(DEMO_ROWS) $(foreach p,$(PIVOTS),--pivot $(p)) --workdir var
 
 test: setup
 	$(PY) -m pytest

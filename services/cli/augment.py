@@ -35,7 +35,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -91,10 +91,10 @@ def augment_command(
 
     if settings.database_url.startswith("sqlite"):
         upgrade(settings.database_url)  # the embedded store migrates itself
-    _quiet_transformers()
+    quiet_transformers()
     engine = Engine(settings, session_factory(settings.database_url))
     try:
-        report = _run_with_progress(engine, examples, pivot, strategy, decode, variants)
+        report = run_with_progress(engine, examples, pivot, strategy, decode, variants)
     except ModelUnavailableError as error:
         raise _fail(str(error)) from None
 
@@ -105,11 +105,11 @@ def augment_command(
             record = {"source_id": drop.source_id, "pivot": drop.pivot, "variant": drop.variant}
             record |= {"reason": drop.reason.value, "candidate": drop.candidate}
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-    _print_summary(report, settings.database_url)
+    print_summary(report, settings.database_url)
     console.print(f"wrote {written} rows to {out} ({output_format}); drops logged in {drops_path}")
 
 
-def _run_with_progress(
+def run_with_progress(
     engine: Engine,
     examples: list[REExample],
     pivots: list[str],
@@ -138,7 +138,7 @@ def _run_with_progress(
         )
 
 
-def _print_summary(report: AugmentReport, cache_url: str) -> None:
+def print_summary(report: AugmentReport, cache_url: str) -> None:
     table = Table(title="Back-translation summary", show_lines=False)
     table.add_column("what")
     table.add_column("value", justify="right")
@@ -181,7 +181,7 @@ def build_tiny(
     """Write tiny random-weight models for every direction and a settings snippet (offline demos, tests)."""
     from services.augment.engine.tiny_models import build_all, settings_snippet
 
-    _quiet_transformers()
+    quiet_transformers()
     if data is None:
         texts = _builtin_sentences()
     else:

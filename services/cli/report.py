@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.cli.summaries import print_next
 from services.evidence.report import build_report, count_drops
 from shared.db.session import session_scope
 from shared.re_data.errors import DataFormatError
@@ -98,6 +99,7 @@ def run_report(
             label, *(f"{priors[kind][label]:.3f}" for kind in ("training", "validation", "estimated_test"))
         )
     console.print(table)
+    print_next(console, [f"roundtrip predict {run_id} {test} --out submission.csv"])
 
 
 @report_app.command("compare")

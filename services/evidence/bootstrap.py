@@ -41,6 +41,21 @@ def group_counts(
     return counts, index
 
 
+def resampled_rows(groups: np.ndarray | None, rows: int, *, samples: int, seed: int) -> list[np.ndarray]:
+    """Row indices of each bootstrap resample, drawing whole groups (for statistics that are not
+    sums of rows, such as AUPRC)."""
+    counts, index = group_counts(groups, rows, samples=samples, seed=seed)
+    members = [np.flatnonzero(index == group) for group in range(counts.shape[1])]
+    return [
+        np.concatenate([np.tile(members[g], int(c)) for g, c in enumerate(draw) if c] or [np.array([], int)])
+        for draw in counts
+    ]
+
+
+def percentile_interval(estimate: float, values: np.ndarray, level: float = 0.95) -> Interval:
+    return _interval(estimate, values, level)
+
+
 def _per_group(index: np.ndarray, groups: int, sums: np.ndarray) -> np.ndarray:
     """Row sums added up per group: what each resample's group counts multiply."""
     totals = np.zeros((groups, 3))

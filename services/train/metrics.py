@@ -6,11 +6,13 @@
   (trapezoid over recall), averaged without weights ×100.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.metrics import auc, confusion_matrix, precision_recall_curve, precision_recall_fscore_support
 
+from services.evidence.bootstrap import Interval, percentile_interval, resampled_rows
 from services.evidence.klue_f1 import micro_f1
 from shared.re_data.labels import labels
 
@@ -46,6 +48,24 @@ def auprc(gold: np.ndarray, probabilities: np.ndarray) -> float:
         precision, recall, _ = precision_recall_curve(targets, probabilities[:, label])
         scores[label] = auc(recall, precision)
     return float(scores.mean() * 100)
+
+
+def auprc_interval(
+    gold: np.ndarray,
+    probabilities: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
+    samples: int = 200,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Interval:
+    """AUPRC with a 95% percentile interval over resamples of whole groups (as micro-F1's)."""
+    values = []
+    for rows in resampled_rows(groups, len(gold), samples=samples, seed=seed):
+        values.append(auprc(gold[rows], probabilities[rows]))
+        if progress:
+            progress(1)
+    return percentile_interval(auprc(gold, probabilities), np.array(values))
 
 
 def compute(gold: np.ndarray, probabilities: np.ndarray, predicted: np.ndarray | None = None) -> REMetrics:

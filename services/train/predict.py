@@ -1,6 +1,7 @@
 """Predict a test file with a recorded run, in the competition's submission format."""
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,8 @@ import numpy as np
 
 from services.train import runs_repository, thresholds
 from services.train.args import ModelArguments, RunArguments
-from services.train.run_re import BASELINE_FILE, transformer_options
+from services.train.run_re import BASELINE_FILE, Progress, predict_in_chunks, transformer_options
+from shared.db.migrate import upgrade
 from shared.db.session import session_scope
 from shared.re_data.io import read_examples
 from shared.re_data.labels import labels
@@ -31,6 +33,8 @@ class UsableRun:
 
 
 def usable_run(run_id: str, database_url: str) -> UsableRun:
+    if database_url.startswith("sqlite"):
+        upgrade(database_url)  # the embedded store migrates itself (a new file has no runs yet)
     with session_scope(database_url) as session:
         run = runs_repository.get(session, run_id=run_id)
         if run is None:
@@ -40,28 +44,40 @@ def usable_run(run_id: str, database_url: str) -> UsableRun:
         return UsableRun(dict(run.config), Path(run.artifacts_dir), dict(run.metrics), dict(run.split or {}))
 
 
-def predict_file(run_id: str, test_file: str, out: Path, database_url: str) -> int:
-    """Writes `id,pred_label,probs` (probs: 30 floats in label order); returns the row count."""
+@dataclass(frozen=True)
+class Submission:
+    rows: int
+    threshold: float | None  # the no_relation threshold applied (None: plain argmax)
+    label_counts: dict[str, int]  # predicted labels, most frequent first
+
+
+def predict_file(
+    run_id: str, test_file: str, out: Path, database_url: str, progress: Progress | None = None
+) -> Submission:
+    """Writes `id,pred_label,probs` (probs: 30 floats in label order) with the run's decision rule."""
     run = usable_run(run_id, database_url)
     rows = read_examples(test_file, allow_unlabeled=True)  # labels (or the 100 placeholder) are ignored
-    probabilities = probabilities_of(run, rows)
-    predicted = thresholds.apply_threshold(
-        np.asarray(probabilities), run.metrics.get("best_no_relation_threshold")
-    )
+    probabilities = probabilities_of(run, rows, progress)
+    threshold = run.metrics.get("best_no_relation_threshold")
+    predicted = thresholds.apply_threshold(np.asarray(probabilities), threshold)
     with out.open("w", encoding="utf-8") as stream:
         stream.write("id,pred_label,probs\n")
         for row, label_id, probs in zip(rows, predicted, probabilities, strict=True):
             values = json.dumps([float(p) for p in probs])
             stream.write(f'{row.guid},{labels()[int(label_id)]},"{values}"\n')
-    return len(rows)
+    counts = Counter(labels()[int(label_id)] for label_id in predicted)
+    return Submission(len(rows), threshold, dict(counts.most_common()))
 
 
-def probabilities_of(run: UsableRun, rows: Sequence[REExample]) -> np.ndarray:
+def probabilities_of(
+    run: UsableRun, rows: Sequence[REExample], progress: Progress | None = None
+) -> np.ndarray:
     """The run's saved model applied to `rows`: 30 probabilities per row, in label order."""
     config, run_dir = run.config, run.run_dir
     model = ModelArguments(**config["model"])
     if model.family == "baseline":
-        return np.asarray(joblib.load(run_dir / BASELINE_FILE).predict_proba(rows))
+        fitted = joblib.load(run_dir / BASELINE_FILE)
+        return predict_in_chunks(fitted.predict_proba, rows, progress)
     else:
         from transformers import AutoTokenizer
 

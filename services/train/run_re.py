@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 import joblib
 import numpy as np
 
+from services.evidence.bootstrap import micro_f1_interval
 from services.evidence.predicted import label_prior, predict_test_score
 from services.evidence.prior import prior_ratio
 from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
-from services.train.metrics import compute
+from services.train.metrics import auprc_interval, compute
 from services.train.split import row_groups, split
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
@@ -34,12 +35,42 @@ if TYPE_CHECKING:  # torch stays out until the transformer family is used
     from services.train.transformer import TransformerOptions
 
 BASELINE_FILE = "baseline.joblib"
+PREDICT_CHUNK = 2000  # rows per prediction call, so long predictions report progress
+# A step's name, units done so far and the total (None: unknown); the CLI draws it as a bar.
+Progress = Callable[[str, int, int | None], None]
 
 
-def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: str | None = None) -> str:
+def _report(progress: Progress | None, step: str, done: int, total: int | None) -> None:
+    if progress is not None:
+        progress(step, done, total)
+
+
+def predict_in_chunks(
+    predict: Callable[[Sequence[REExample]], np.ndarray],
+    rows: Sequence[REExample],
+    progress: Progress | None = None,
+    step: str = "predict",
+) -> np.ndarray:
+    """`predict` over `rows` in chunks, reporting rows done."""
+    parts = []
+    _report(progress, step, 0, len(rows))
+    for start in range(0, len(rows), PREDICT_CHUNK):
+        parts.append(np.asarray(predict(rows[start : start + PREDICT_CHUNK])))
+        _report(progress, step, min(start + PREDICT_CHUNK, len(rows)), len(rows))
+    return np.concatenate(parts) if parts else np.zeros((0, len(labels())))
+
+
+def main(
+    data: DataArguments,
+    model: ModelArguments,
+    run: RunArguments,
+    run_id: str | None = None,
+    progress: Progress | None = None,
+) -> str:
     """Runs one experiment and returns its id; the record says how it went, even when it fails.
 
-    With `run_id`, the run was recorded already (queued through the API) and is carried out here."""
+    With `run_id`, the run was recorded already (queued through the API) and is carried out here.
+    `progress` hears of each long step (reading, fitting, predicting, bootstrapping)."""
     url = run.database_url or CommonSettings().database_url
     if url.startswith("sqlite"):
         upgrade(url)  # the embedded store migrates itself
@@ -51,6 +82,7 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
     started = time.perf_counter()
 
     # Read the original rows and the augmented rows made from them
+    _report(progress, "read and split", 0, None)
     originals = read_examples(data.train_file)
     augmented_by_file = {path: read_examples(path) for path in data.augmented_files}
     augmented = [row for rows in augmented_by_file.values() for row in rows]
@@ -97,6 +129,7 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
         if label_weights is not None:
             split_record["label_weights"] = dict(zip(labels(), map(float, label_weights), strict=True))
         timings["read_and_split_s"] = time.perf_counter() - started
+        _report(progress, "read and split", 1, 1)
 
         # Train the chosen family and score validation
         _seed_everything(run.seed)
@@ -107,8 +140,10 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
                 history = list(current.history) if current else []
                 runs_repository.update(session, run_id=run_id, history=[*history, evaluation])
 
+        _report(progress, f"train ({model.family})", 0, None)
         predict = _train(model, run, train_rows, parts.validation, run_dir, report, label_weights)
-        probabilities = predict(parts.validation)
+        _report(progress, f"train ({model.family})", 1, 1)
+        probabilities = predict_in_chunks(predict, parts.validation, progress, "predict validation")
         timings["train_s"] = time.perf_counter() - started - timings["read_and_split_s"]
 
         # Evaluate: KLUE metrics, and the no_relation threshold that serves micro-F1 best
@@ -116,9 +151,11 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
         metrics = compute(gold, probabilities)
         sweep = thresholds.sweep(gold, probabilities)
         chosen = thresholds.best(sweep)
+        groups = np.array(parts.validation_groups)
         summary: dict[str, Any] = metrics.summary() | {
             "best_no_relation_threshold": chosen.threshold,
             "micro_f1_at_best_threshold": chosen.micro_f1,
+            "intervals": _validation_intervals(gold, probabilities, groups, chosen.threshold, progress),
             "per_label": [vars(score) for score in metrics.per_label],
             "confusion": metrics.confusion,
             "threshold_sweep": [vars(point) for point in sweep],
@@ -127,7 +164,7 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             test_rows = read_examples(data.test_file, allow_unlabeled=True)
             training_gold = np.array([label_to_id()[str(e.label)] for e in train_rows])
             estimate = predict_test_score(
-                gold, probabilities, [predict(test_rows)],
+                gold, probabilities, [predict_in_chunks(predict, test_rows, progress, "predict test")],
                 training_prior=label_prior(training_gold), groups=np.array(parts.validation_groups),
                 test_groups=row_groups(test_rows),
             )  # fmt: skip
@@ -164,6 +201,32 @@ def main(data: DataArguments, model: ModelArguments, run: RunArguments, run_id: 
             )
         raise
     return run_id
+
+
+def _validation_intervals(
+    gold: np.ndarray,
+    probabilities: np.ndarray,
+    groups: np.ndarray,
+    threshold: float,
+    progress: Progress | None,
+    samples: int = 200,
+) -> dict[str, dict[str, float]]:
+    """95% intervals (whole validation groups resampled) of micro-F1, thresholded micro-F1 and AUPRC."""
+    predicted = probabilities.argmax(axis=1)
+    thresholded = thresholds.apply_threshold(probabilities, threshold)
+    done = [0]
+
+    def advance(step: int) -> None:
+        done[0] += step
+        _report(progress, "bootstrap AUPRC", done[0], samples)
+
+    return {
+        "micro_f1": micro_f1_interval(gold, predicted, groups=groups).as_dict(),
+        "micro_f1_at_best_threshold": micro_f1_interval(gold, thresholded, groups=groups).as_dict(),
+        "auprc": auprc_interval(
+            gold, probabilities, groups=groups, samples=samples, progress=advance
+        ).as_dict(),
+    }
 
 
 def undersample_no_relation(rows: Sequence[REExample], keep: float, *, seed: int) -> list[REExample]:

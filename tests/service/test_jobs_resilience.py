@@ -4,8 +4,11 @@ These use a real Celery worker process whose translators are the deterministic t
 (tests/fakes.py), plugged in through ROUNDTRIP_TRANSLATOR_FACTORY.
 """
 
+import io
+import tarfile
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from factories import tiny_examples
@@ -16,6 +19,7 @@ from sqlalchemy import func, select
 from shared.db.models import AugmentedRow, ChunkState, JobChunk, TranslationLeg
 from shared.db.session import session_scope
 from shared.re_data.io import parse_examples
+from shared.re_data.labels import labels
 
 
 @pytest.fixture
@@ -74,6 +78,12 @@ def test_kill_9_mid_job_then_restart_completes_every_row_once(
     )
     keys = Counter((r.provenance.source_id, r.provenance.pivot, r.provenance.variant) for r in rows)  # type: ignore[union-attr]
     assert len(rows) == 32 and max(keys.values()) == 1  # every source row, through both pivots, exactly once
+    hf = client.get(f"/v1/augmentations/{job_id}/result?format=hf", headers=headers)
+    assert hf.status_code == 200 and hf.headers["content-type"] == "application/gzip"
+    dataset = load_hf_archive(hf.content, tmp_path)
+    assert dataset.num_rows == 32 and dataset.features["label"].names == list(labels())
+    assert {row["provenance"]["pivot"] for row in dataset} == {"en", "ja"}
+    assert sorted(row["guid"] for row in dataset) == sorted(row.guid for row in rows)
     distinct_sentences = len({e.sentence for e in tiny_examples()})
     with session_scope(postgres_url) as session:
         assert session.scalar(select(func.count()).select_from(AugmentedRow)) == 32
@@ -84,6 +94,16 @@ def test_kill_9_mid_job_then_restart_completes_every_row_once(
     assert interrupted and set(rerun) == {2}  # the chunk killed mid-run ran again, once
     assert max(attempts) == 2
     print(f"kill -9 after {done_when_killed}/16 chunks; rows {len(rows)}; attempts {sorted(attempts)}")
+
+
+def load_hf_archive(content: bytes, folder: Path):  # type: ignore[no-untyped-def]
+    """The ?format=hf download unpacked and read with datasets.load_from_disk, no glue code."""
+    import datasets
+
+    with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
+        (name,) = {member.name.split("/")[0] for member in archive.getmembers()}
+        archive.extractall(folder, filter="data")
+    return datasets.load_from_disk(str(folder / name))
 
 
 def test_a_chunk_that_kills_its_worker_fails_the_job_after_three_tries(

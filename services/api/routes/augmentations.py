@@ -2,7 +2,10 @@
 
 import io
 import itertools
+import tarfile
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 from celery import Celery
@@ -16,6 +19,7 @@ from services.augment.jobs import service as jobs_service
 from services.augment.jobs.schemas import AugmentationCreate, AugmentationList, AugmentationRead
 from services.evidence.report import build_report
 from shared.queues import TaskName, queue_for_language
+from shared.re_data.hf import save_hf_dataset
 from shared.re_data.io import write_csv, write_jsonl
 from shared.re_data.schema import REExample
 
@@ -93,16 +97,32 @@ def augmentation_report(job_id: str, uow: UowDep, caller: ReaderDep) -> dict[str
     return build_report(rows, drop_reasons=drops).as_dict()
 
 
-@router.get("/{job_id}/result")
+@router.get("/{job_id}/result", response_model=None)
 def download_result(
-    job_id: str, uow: UowDep, caller: ReaderDep, format: Literal["jsonl", "csv"] = "jsonl"
-) -> StreamingResponse:
-    """The augmented rows, streamed as JSONL or competition CSV."""
+    job_id: str, uow: UowDep, caller: ReaderDep, format: Literal["jsonl", "csv", "hf"] = "jsonl"
+) -> StreamingResponse | Response:
+    """The augmented rows, streamed as JSONL or competition CSV, or (`hf`) a tar.gz of a Hugging
+    Face dataset directory: unpack it and `datasets.load_from_disk(DIR)` reads it with its
+    KLUE-RE features (the label a ClassLabel in the official order) and provenance columns."""
     job = jobs_service.finished_job(uow.session, job_id, caller.team_id, "results are")
+    if format == "hf":
+        archive = hf_archive(jobs_service.result_rows(uow.session, job.id), f"augmentation-{job.id}")
+        headers = {"Content-Disposition": f'attachment; filename="augmentation-{job.id}-hf.tar.gz"'}
+        return Response(archive, media_type="application/gzip", headers=headers)
     records = jobs_service.result_records(uow.session, job.id)
     media = "application/x-ndjson" if format == "jsonl" else "text/csv"
     headers = {"Content-Disposition": f'attachment; filename="augmentation-{job.id}.{format}"'}
     return StreamingResponse(_render(records, format), media_type=media, headers=headers)
+
+
+def hf_archive(rows: list[REExample], name: str) -> bytes:
+    """`save_to_disk` into a scratch folder, packed as NAME/… in a tar.gz."""
+    with tempfile.TemporaryDirectory() as scratch:
+        save_hf_dataset(rows, Path(scratch) / name)
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            archive.add(Path(scratch) / name, arcname=name)
+        return buffer.getvalue()
 
 
 def _render(records: Iterator[dict[str, Any]], fmt: str) -> Iterator[str]:
