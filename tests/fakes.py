@@ -18,6 +18,7 @@ class FunctionTranslator:
     ):
         self.source_lang, self.target_lang = source_lang, target_lang
         self.function, self.model, self.revision = function, model, revision
+        self.output_settings: dict[str, object] = {"backend": "test"}
         self.calls = 0
         self.texts_seen: list[str] = []
 

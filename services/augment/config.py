@@ -1,11 +1,15 @@
 """Settings of the translation engine: which model serves each direction, and how it runs."""
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_cache_dir
 from pydantic import Field
 
 from shared.settings import CommonSettings
+
+Backend = Literal["hf", "ct2"]
 
 
 class EngineSettings(CommonSettings):
@@ -23,6 +27,23 @@ class EngineSettings(CommonSettings):
     revision_ja_ko: str = "main"
     # Never reach a model hub; only local paths and the local HF cache are used.
     offline: bool = False
+
+    # Translator backend: transformers (`hf`) or CTranslate2 (`ct2`), for every direction, or one
+    # direction at a time (ROUNDTRIP_BACKEND_KO_EN=ct2 …).
+    backend: Backend = "hf"
+    backend_ko_en: Backend | None = None
+    backend_en_ko: Backend | None = None
+    backend_ko_ja: Backend | None = None
+    backend_ja_ko: Backend | None = None
+    # CTranslate2: the weights' quantization when converting (int8 on CPU; float16 or
+    # int8_float16 on CUDA), the compute type when running ("default": as converted), the folder
+    # converted models are kept in, and its threads (inter: translations in parallel; intra:
+    # threads per translation, 0 = as many as cores).
+    ct2_quantization: str = "int8"
+    ct2_compute_type: str = "default"
+    ct2_models_dir: Path = Field(default_factory=lambda: Path(user_cache_dir("roundtrip")) / "ct2")
+    ct2_inter_threads: int = Field(default=1, ge=1)
+    ct2_intra_threads: int = Field(default=0, ge=0)
 
     device: str = "cpu"
     dtype: Literal["float32", "float16", "bfloat16"] = "float32"

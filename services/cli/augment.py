@@ -25,6 +25,7 @@ from shared.re_data.io import read_examples, write_examples
 from shared.re_data.schema import REExample
 
 console = Console(stderr=True)
+DIRECTIONS = (("ko", "en"), ("en", "ko"), ("ko", "ja"), ("ja", "ko"))
 models_app = typer.Typer(
     help="Translation models: list them, or build tiny offline ones.", no_args_is_help=True
 )
@@ -159,15 +160,58 @@ def print_summary(report: AugmentReport, cache_url: str) -> None:
 
 @models_app.command("list")
 def list_models() -> None:
-    """Show which model serves each direction (and the setting that overrides it)."""
-    from services.augment.engine.registry import effective_revision, model_spec
+    """Show which model and backend serve each direction (and the setting that overrides it)."""
+    from services.augment.engine.registry import effective_revision, model_spec, output_settings
 
     settings = EngineSettings()
-    table = Table("direction", "model", "revision", "setting")
-    for source, target in (("ko", "en"), ("en", "ko"), ("ko", "ja"), ("ja", "ko")):
+    table = Table("direction", "model", "revision", "backend", "precision", "setting")
+    for source, target in DIRECTIONS:
         spec = model_spec(settings, source, target)
-        table.add_row(spec.direction, spec.model, effective_revision(spec), spec.setting)
+        outputs = output_settings(settings, spec)
+        precision = (
+            f"{outputs['quantization']} (compute {outputs['compute_type']})"
+            if spec.backend == "ct2"
+            else outputs["dtype"]
+        )
+        table.add_row(
+            spec.direction, spec.model, effective_revision(spec), spec.backend, precision, spec.setting
+        )
     Console().print(table)
+
+
+@models_app.command("convert")
+def convert_models(
+    direction: Annotated[
+        list[str] | None, typer.Option("--direction", "-d", help="ko-en, en-ko, ko-ja, ja-ko (default: all)")
+    ] = None,
+    quantization: Annotated[
+        str | None,
+        typer.Option(
+            help="int8 (CPU), float16 or int8_float16 (CUDA), float32 … (default: ROUNDTRIP_CT2_QUANTIZATION)"
+        ),
+    ] = None,
+) -> None:
+    """Convert each direction's model (hub id or local directory) for the CTranslate2 backend, once:
+    kept in ROUNDTRIP_CT2_MODELS_DIR by the model's revision and the quantization, shared by workers."""
+    from services.augment.engine.registry import model_spec
+    from services.augment.engine.translators.ct2 import convert
+
+    settings = EngineSettings()
+    wanted = direction or [f"{s}-{t}" for s, t in DIRECTIONS]
+    unknown = [d for d in wanted if tuple(d.split("-")) not in DIRECTIONS]
+    if unknown:
+        raise _fail(
+            f"unknown direction {unknown[0]!r}; choose from {', '.join(f'{s}-{t}' for s, t in DIRECTIONS)}"
+        )
+    quiet_transformers()
+    for name in dict.fromkeys(wanted):
+        source, target = name.split("-")
+        spec = model_spec(settings, source, target)
+        try:
+            path = convert(spec, settings, quantization)
+        except ModelUnavailableError as error:
+            raise _fail(str(error)) from None
+        console.print(f"{spec.direction}: {spec.model} → {path}", highlight=False)
 
 
 @models_app.command("build-tiny")

@@ -1,14 +1,21 @@
 import unicodedata
 
+from services.augment.config import EngineSettings
 from services.augment.engine.cache_key import leg_cache_key, normalise_source
 from services.augment.engine.decoding import DecodingMode, DecodingSettings
+from services.augment.engine.registry import model_spec, output_settings
 
 BASE = {"source_lang": "ko", "target_lang": "en", "model": "m", "revision": "r"}
 
 
-def key(text: str, decoding: DecodingSettings | None = None, **overrides: str) -> str:
+def key(
+    text: str,
+    decoding: DecodingSettings | None = None,
+    outputs: dict[str, object] | None = None,
+    **overrides: str,
+) -> str:
     settings = (decoding or DecodingSettings()).canonical()
-    return leg_cache_key(text, **(BASE | overrides), decoding=settings)
+    return leg_cache_key(text, **(BASE | overrides), decoding=settings, output_settings=outputs or {})
 
 
 def test_nfc_and_whitespace_variants_share_a_key() -> None:
@@ -52,3 +59,22 @@ def test_generate_always_gets_every_decoding_knob() -> None:
     assert kwargs["num_beams"] == 1 and kwargs["do_sample"] is False
     for knob in ("max_new_tokens", "num_return_sequences", "repetition_penalty", "length_penalty"):
         assert knob in kwargs
+
+
+def test_backend_precision_and_truncation_change_the_key() -> None:
+    """Outputs of another backend, quantization, compute type, dtype or truncation never stand in."""
+    base = EngineSettings()
+    variants = [
+        base,
+        base.model_copy(update={"dtype": "float16"}),
+        base.model_copy(update={"max_source_tokens": 128}),
+        base.model_copy(update={"backend": "ct2"}),
+        base.model_copy(update={"backend": "ct2", "ct2_quantization": "float16"}),
+        base.model_copy(update={"backend": "ct2", "ct2_compute_type": "int8_float32"}),
+        base.model_copy(update={"backend_ko_en": "ct2", "ct2_quantization": "int8_float16"}),
+    ]
+    keys = {key("x", outputs=output_settings(s, model_spec(s, "ko", "en"))) for s in variants}
+    assert len(keys) == len(variants)
+    # ct2 settings do not touch a direction served by transformers
+    hf_only = [base, base.model_copy(update={"ct2_quantization": "float16"})]
+    assert len({key("x", outputs=output_settings(s, model_spec(s, "ko", "en"))) for s in hf_only}) == 1

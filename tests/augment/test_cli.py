@@ -130,3 +130,35 @@ def test_unsupported_pivot_is_refused(tmp_path: Path, user_env: dict[str, str]) 
     done = roundtrip("augment", str(data), "-p", "fr", "--out", "o.jsonl", env=user_env, cwd=tmp_path)
     assert done.returncode == 2
     assert "unsupported pivot 'fr'" in done.stderr
+
+
+def test_models_convert_once_and_list_shows_backend_and_precision(
+    tmp_path: Path, user_env: dict[str, str]
+) -> None:
+    env = user_env | {"ROUNDTRIP_CT2_MODELS_DIR": str(tmp_path / "ct2"), "ROUNDTRIP_BACKEND_KO_EN": "ct2"}
+    done = roundtrip("models", "convert", "--direction", "ko-en", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    converted = [p.parent for p in (tmp_path / "ct2").rglob("model.bin")]
+    assert len(converted) == 1 and converted[0].name.endswith("-int8")
+    assert f"ko-en: {user_env['ROUNDTRIP_MODEL_KO_EN']} → {converted[0]}" in done.stderr.replace("\n", "")
+    again = roundtrip("models", "convert", "-d", "ko-en", "--quantization", "float32", env=env, cwd=tmp_path)
+    assert again.returncode == 0 and len(list((tmp_path / "ct2").rglob("model.bin"))) == 2
+    listed = roundtrip("models", "list", env=env, cwd=tmp_path)
+    rows = {line.split("│")[1].strip(): line for line in listed.stdout.splitlines() if line.count("│") > 3}
+    assert "ct2" in rows["ko-en"] and "int8 (compute default)" in rows["ko-en"]
+    assert "hf" in rows["en-ko"] and "float32" in rows["en-ko"]
+
+
+def test_convert_without_the_model_is_one_clear_line(tmp_path: Path, user_env: dict[str, str]) -> None:
+    env = user_env | {
+        "ROUNDTRIP_MODEL_KO_EN": "nobody/no-such-model",
+        "ROUNDTRIP_OFFLINE": "true",
+        "ROUNDTRIP_CT2_MODELS_DIR": str(tmp_path / "ct2"),
+        "HF_HOME": str(tmp_path / "hf"),
+    }
+    done = roundtrip("models", "convert", "-d", "ko-en", env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "nobody/no-such-model" in done.stderr and "ROUNDTRIP_MODEL_KO_EN" in done.stderr
+    assert "Traceback" not in done.stderr
+    unknown = roundtrip("models", "convert", "-d", "ko-xx", env=env, cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown direction 'ko-xx'" in unknown.stderr

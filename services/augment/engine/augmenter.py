@@ -32,7 +32,13 @@ def translator_factory_from_path(path: str) -> Callable[[EngineSettings], Transl
 
 
 def hf_translator_factory(settings: EngineSettings) -> TranslatorFactory:
+    """Each direction's configured backend: transformers or CTranslate2."""
+
     def make(spec: ModelSpec) -> Translator:
+        if spec.backend == "ct2":
+            from services.augment.engine.translators.ct2 import CT2Translator
+
+            return CT2Translator(spec, settings)
         from services.augment.engine.translators.hf import HFTranslator  # torch stays out until needed
 
         return HFTranslator(spec, settings)

@@ -6,7 +6,8 @@ from typing import Any
 
 from shared.re_data.text import normalise_sentence
 
-KEY_VERSION = "roundtrip-leg-v1"
+# v2: the translator's output settings (backend, precision, truncation) joined the key.
+KEY_VERSION = "roundtrip-leg-v2"
 
 
 def normalise_source(text: str) -> str:
@@ -22,8 +23,12 @@ def leg_cache_key(
     model: str,
     revision: str,
     decoding: dict[str, Any],
+    output_settings: dict[str, Any],
 ) -> str:
     # A JSON array: every field is delimited and escaped, so no two inputs encode alike.
-    payload = [KEY_VERSION, normalise_source(text), source_lang, target_lang, model, revision, decoding]
+    payload = [
+        KEY_VERSION, normalise_source(text), source_lang, target_lang, model, revision, decoding,
+        output_settings,
+    ]  # fmt: skip
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

@@ -39,6 +39,7 @@ class CachedLeg:
             model=t.model,
             revision=t.revision,
             decoding=decoding.canonical(),
+            output_settings=t.output_settings,
         )
 
     def translate(

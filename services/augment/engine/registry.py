@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from services.augment.config import EngineSettings
 
@@ -20,6 +21,7 @@ class ModelSpec:
     model: str
     revision: str
     setting: str  # the environment variable that overrides it
+    backend: str = "hf"  # hf (transformers) or ct2 (CTranslate2)
 
     @property
     def direction(self) -> str:
@@ -40,7 +42,18 @@ def model_spec(settings: EngineSettings, source_lang: str, target_lang: str) -> 
         model=getattr(settings, f"model_{name}"),
         revision=getattr(settings, f"revision_{name}"),
         setting=f"ROUNDTRIP_MODEL_{name.upper()}",
+        backend=getattr(settings, f"backend_{name}") or settings.backend,
     )
+
+
+def output_settings(settings: EngineSettings, spec: ModelSpec) -> dict[str, Any]:
+    """Everything besides the model, its revision and the decoding settings that changes what a
+    leg outputs: the backend and its number format, and where long sources are cut. Part of every
+    leg's cache key, so outputs of different backends or precisions never stand in for each other."""
+    common: dict[str, Any] = {"backend": spec.backend, "max_source_tokens": settings.max_source_tokens}
+    if spec.backend == "ct2":
+        return common | {"quantization": settings.ct2_quantization, "compute_type": settings.ct2_compute_type}
+    return common | {"dtype": settings.dtype}
 
 
 def pivot_legs(settings: EngineSettings, pivot: str) -> tuple[ModelSpec, ModelSpec]:

@@ -108,11 +108,18 @@ def build_marian(out_dir: Path, texts: Sequence[str], shape: TinyShape = TinySha
     return out_dir
 
 
+M2M_LANGUAGES = 100  # language tokens M2M100 tokenizers append after the SentencePiece vocabulary
+
+
 def build_m2m100(out_dir: Path, texts: Sequence[str], shape: TinyShape = TinyShape(), seed: int = 0) -> Path:
     """An M2M100-shaped model with its multilingual tokenizer (language tokens __ko__, __ja__, ...)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     spm_bytes = train_sentencepiece(texts, shape.spm_vocab)
-    vocab = {token: i for i, token in enumerate([*M2M_SPECIALS, *_pieces(spm_bytes)])}
+    tokens = [*M2M_SPECIALS, *_pieces(spm_bytes)]
+    # Fill up to the requested size (M2M100-418M: 128,112 ids, 100 language ids and 8 madeup words
+    # included), so the output layer costs what the real one does.
+    tokens += [f"<unused_{i}>" for i in range((shape.vocab_size or 0) - M2M_LANGUAGES - 8 - len(tokens))]
+    vocab = {token: i for i, token in enumerate(tokens)}
     with tempfile.TemporaryDirectory() as scratch:
         spm_path = Path(scratch) / "sentencepiece.bpe.model"
         spm_path.write_bytes(spm_bytes)

@@ -1,13 +1,14 @@
 """The shared translation cache over REST: look texts up, or translate a small batch via a worker."""
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.augment.config import ServiceSettings
 from services.augment.engine import cache_repository
 from services.augment.engine.cache_key import leg_cache_key, normalise_source
-from services.augment.engine.registry import effective_revision, model_spec
+from services.augment.engine.registry import effective_revision, model_spec, output_settings
 from services.augment.jobs import models_repository
 from services.augment.jobs.schemas import LookupResult, TranslationHit, TranslationRequest, TranslationResult
 from shared.errors import Conflict, Unprocessable
@@ -30,7 +31,9 @@ def lookup(session: Session, settings: ServiceSettings, request: TranslationRequ
     if len(request.texts) > settings.lookup_max_texts:
         raise Unprocessable(f"at most {settings.lookup_max_texts} texts per lookup")
     model, revision = _model_of(session, settings, request)
-    keys = {text: _key(text, request, model, revision) for text in dict.fromkeys(request.texts)}
+    spec = model_spec(settings, request.source_lang, request.target_lang)
+    outputs = output_settings(settings, spec)
+    keys = {text: _key(text, request, model, revision, outputs) for text in dict.fromkeys(request.texts)}
     found = cache_repository.get_outputs(session, keys=keys.values())
     hits = [TranslationHit(text=t, outputs=found[k]) for t, k in keys.items() if k in found]
     misses = [t for t, k in keys.items() if k not in found]
@@ -69,7 +72,7 @@ def _model_of(session: Session, settings: ServiceSettings, request: TranslationR
     return model, revision
 
 
-def _key(text: str, request: TranslationRequest, model: str, revision: str) -> str:
+def _key(text: str, request: TranslationRequest, model: str, revision: str, outputs: dict[str, Any]) -> str:
     return leg_cache_key(
         normalise_source(text),
         source_lang=request.source_lang,
@@ -77,4 +80,5 @@ def _key(text: str, request: TranslationRequest, model: str, revision: str) -> s
         model=model,
         revision=revision,
         decoding=request.decoding.canonical(),
+        output_settings=outputs,
     )

@@ -1,7 +1,7 @@
 """The translator interface: the engine, tests and the API's workers all speak this."""
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.augment.engine.decoding import DecodingSettings
 
@@ -13,6 +13,8 @@ class Translator(Protocol):
     target_lang: str
     model: str
     revision: str
+    # What else changes the output (backend, precision, truncation): part of the cache key.
+    output_settings: dict[str, Any]
 
     def translate(self, texts: Sequence[str], decoding: DecodingSettings) -> list[list[str]]: ...
 

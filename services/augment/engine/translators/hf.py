@@ -16,7 +16,7 @@ from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
 from services.augment.config import EngineSettings
 from services.augment.engine.decoding import DecodingSettings
-from services.augment.engine.registry import ModelSpec, effective_revision
+from services.augment.engine.registry import ModelSpec, effective_revision, output_settings
 from services.augment.engine.translators.base import ModelUnavailableError
 from services.augment.engine.translators.batching import plan_batches
 
@@ -53,6 +53,7 @@ class HFTranslator:
         self.spec, self.settings = spec, settings
         self.source_lang, self.target_lang = spec.source_lang, spec.target_lang
         self.model, self.revision = spec.model, effective_revision(spec)
+        self.output_settings = output_settings(settings, spec)
         self.generate_calls = 0
         self._loaded: tuple[Any, Any, dict[str, Any]] | None = None
         self._hidden_ids = torch.tensor([], dtype=torch.long)
