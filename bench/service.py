@@ -3,7 +3,10 @@ same sentences again (all cache hits), and status latency under 50 concurrent po
 
 Needs Postgres and Redis (the test ones by default, wiped first):
     python bench/service.py [--rows 5000] [--pollers 50]
-Last line: `warm/cold: X.XXX  status p50 ms: Y  status p99 ms: Z`.
+Last line: `warm/cold: X.XXX  status p50 ms: Y  status p99 ms: Z`. Before it, where the time goes:
+CPU seconds of each process during the cold job, and status latency split into the app's own time
+(Server-Timing) and the rest (waiting for a CPU the workers hold, or the socket), while the job
+runs and again with the workers idle.
 """
 
 import argparse
@@ -80,8 +83,11 @@ def wait(client: httpx.Client, headers: dict[str, str], job_id: str, timeout: fl
         time.sleep(0.2)
 
 
-async def poll(host: str, port: int, request: bytes, stop: asyncio.Event, out: list[float]) -> None:
+async def poll(
+    host: str, port: int, request: bytes, stop: asyncio.Event, out: list[tuple[float, float]]
+) -> None:
     """One polite poller on its own keep-alive connection: a status request, ~100 ms of rest, again.
+    Records (client ms, server ms): the client's latency and the app's own time (Server-Timing).
 
     A bare HTTP/1.1 client: httpx's async pool costs more CPU than the server it measures."""
     reader, writer = await asyncio.open_connection(host, port)
@@ -94,9 +100,11 @@ async def poll(host: str, port: int, request: bytes, stop: asyncio.Event, out: l
             head = await reader.readuntil(b"\r\n\r\n")
             if not head.startswith(b"HTTP/1.1 200"):
                 raise SystemExit(f"status request failed: {head[:80]!r}")
-            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            lower = head.lower()
+            length = int(lower.split(b"content-length:")[1].split(b"\r\n")[0])
             await reader.readexactly(length)
-            out.append((time.perf_counter() - started) * 1000)
+            server = float(lower.split(b"server-timing: app;dur=")[1].split(b"\r\n")[0])
+            out.append(((time.perf_counter() - started) * 1000, server))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), pause.uniform(0.05, 0.15))
     finally:
@@ -105,13 +113,13 @@ async def poll(host: str, port: int, request: bytes, stop: asyncio.Event, out: l
 
 def poll_while_running(
     port: int, path: str, headers: dict[str, str], pollers: int, done: threading.Event
-) -> list[float]:
+) -> list[tuple[float, float]]:
     """`pollers` concurrent pollers on one event loop (light on the CPU the server shares)."""
     lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", *(f"{k}: {v}" for k, v in headers.items())]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()
 
-    async def run() -> list[float]:
-        latencies: list[float] = []
+    async def run() -> list[tuple[float, float]]:
+        latencies: list[tuple[float, float]] = []
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(poll("127.0.0.1", port, request, stop, latencies)) for _ in range(pollers)
@@ -123,6 +131,28 @@ def poll_while_running(
         return latencies
 
     return asyncio.run(run())
+
+
+NAMES = ("worker augment.en", "worker augment.ja", "api")
+IDLE_POLL_S = 10.0
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else (values or [0.0])[0]
+
+
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """User + system CPU seconds of a process and every process in its group (Celery's children)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # process group id (start() makes each a group leader)
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def main() -> None:
@@ -192,9 +222,11 @@ def main() -> None:
                         pass
                     time.sleep(0.3)
 
+                named = list(zip(NAMES, processes, strict=True))
+                cpu_before = {name: cpu_seconds(process) for name, process in named}
                 cold_id, cold_started = run_job(client, headers, rows, "cold")
                 done = threading.Event()
-                latencies: list[float] = []
+                latencies: list[tuple[float, float]] = []
                 path = f"/v1/augmentations/{cold_id}"
                 poller = threading.Thread(
                     target=lambda: latencies.extend(
@@ -206,6 +238,19 @@ def main() -> None:
                 cold_seconds = time.perf_counter() - cold_started
                 done.set()
                 poller.join()
+                cpu_used = {name: cpu_seconds(process) - cpu_before[name] for name, process in named}
+                # The same pollers with the workers idle: what the API does when it has the CPU.
+                idle_done = threading.Event()
+                idle: list[tuple[float, float]] = []
+                idle_poller = threading.Thread(
+                    target=lambda: idle.extend(
+                        poll_while_running(port, path, headers, args.pollers, idle_done)
+                    )
+                )
+                idle_poller.start()
+                time.sleep(IDLE_POLL_S)
+                idle_done.set()
+                idle_poller.join()
 
                 warm_id, warm_started = run_job(client, headers, rows, "warm")
                 warm = wait(client, headers, warm_id)
@@ -218,15 +263,27 @@ def main() -> None:
 
     if cold["state"] != "succeeded" or warm["state"] != "succeeded":
         raise SystemExit(f"jobs did not succeed: cold {cold['state']} {cold['error']}, warm {warm['state']}")
-    quantiles = statistics.quantiles(latencies, n=100)
+    quantiles = statistics.quantiles([c for c, _ in latencies], n=100)
     chunks = cold["progress"]["en"]["chunks_total"]
     print(f"rows {args.rows}, pivots en+ja, decoding {DECODING}, chunks {chunks}/pivot")
     print(f"cold job: {cold_seconds:.1f} s, cache hit ratio {cold['cache_hit_ratio']:.3f}, rows out "
           f"{sum(p['rows_out'] for p in cold['progress'].values())}")  # fmt: skip
     hit_ratio, misses = warm["cache_hit_ratio"], warm["cache_misses"]
     print(f"warm job: {warm_seconds:.1f} s, cache hit ratio {hit_ratio:.3f}, misses {misses}")
-    print(f"status requests under {args.pollers} pollers: {len(latencies)}, max {max(latencies):.1f} ms")
-    print(f"warm/cold: {warm_seconds / cold_seconds:.3f}  status p50 ms: {statistics.median(latencies):.1f}  "
+    cores = os.cpu_count() or 1
+    budget = f"{cold_seconds:.0f} s × {cores} cores = {cold_seconds * cores:.0f} core-s"
+    used = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in cpu_used.items())
+    print(f"CPU during the cold job ({budget}): {used}")
+    for label, sample in ((f"while the job runs ({len(latencies)} requests)", latencies),
+                          (f"workers idle, {IDLE_POLL_S:.0f} s ({len(idle)} requests)", idle)):  # fmt: skip
+        client_ms, server_ms = [c for c, _ in sample], [s for _, s in sample]
+        waiting = [c - s for c, s in sample]
+        print(f"status under {args.pollers} pollers, {label}: client p50 {percentile(client_ms, 50):.1f} / "
+              f"p99 {percentile(client_ms, 99):.1f} ms; in the app p50 {percentile(server_ms, 50):.1f} / "
+              f"p99 {percentile(server_ms, 99):.1f} ms; waiting for the CPU or the socket p99 "
+              f"{percentile(waiting, 99):.1f} ms")  # fmt: skip
+    p50 = statistics.median([c for c, _ in latencies])
+    print(f"warm/cold: {warm_seconds / cold_seconds:.3f}  status p50 ms: {p50:.1f}  "
           f"status p99 ms: {quantiles[98]:.1f}")  # fmt: skip
 
 

@@ -13,8 +13,12 @@ Every method uses the same greedy settings, in one process, on the same sentence
 - engine (ct2): the same engine with the CTranslate2 backend, int8 weights (converted once; the
   conversion is timed apart);
 - warm: the hf engine again over the same sentences: every output from the cache.
+- beam 4: the product's default decoding, each backend straight on the first --beam-n sentences:
+  the ct2/hf of the last line (the greedy ratio is printed beside it).
+It also reports how often CTranslate2 (float32 and int8) returns the same text as transformers
+float32 greedy on these real-shaped random-weight models.
 
-    python bench/translate.py [--shapes opus m2m] [--n 512] [--naive-n 64] [--m2m-n 64]
+    python bench/translate.py [--shapes opus m2m] [--n 512] [--m2m-n 64] [--naive-n 32] [--agreement-n 64]
 
 One line per shape, then the last line for the opus-mt shape:
 `engine/naive: X  engine/padded: Y  ct2/hf: Z  warm/cold: W`.
@@ -74,17 +78,28 @@ class ShapeResult:
     naive: float
     padded: float
     hf: float
-    ct2: float
+    ct2: float  # greedy, as the rows above
+    hf_beam: float  # the product's default decoding: beam 4
+    ct2_beam: float
     warm_over_cold: float
 
     def line(self, name: str) -> str:
         return (
             f"{name}: engine/naive: {self.hf / self.naive:.2f}  engine/padded: {self.hf / self.padded:.2f}  "
-            f"ct2/hf: {self.ct2 / self.hf:.2f}  warm/cold: {self.warm_over_cold:.3f}"
+            f"ct2/hf: {self.ct2_beam / self.hf_beam:.2f} (beam 4; greedy {self.ct2 / self.hf:.2f})  "
+            f"warm/cold: {self.warm_over_cold:.3f}"
+        )
+
+    def last_line(self) -> str:
+        return (
+            f"engine/naive: {self.hf / self.naive:.2f}  engine/padded: {self.hf / self.padded:.2f}  "
+            f"ct2/hf: {self.ct2_beam / self.hf_beam:.2f}  warm/cold: {self.warm_over_cold:.3f}"
         )
 
 
-def measure(name: str, shape: TinyShape, texts: list[str], naive_n: int, scratch: Path) -> ShapeResult:
+def measure(
+    name: str, shape: TinyShape, texts: list[str], naive_n: int, agreement_n: int, beam_n: int, scratch: Path
+) -> ShapeResult:
     decoding = DecodingSettings(mode=DecodingMode.GREEDY, max_new_tokens=40, min_new_tokens=40)
     started = time.perf_counter()
     if name == "m2m":
@@ -131,8 +146,31 @@ def measure(name: str, shape: TinyShape, texts: list[str], naive_n: int, scratch
     began = time.perf_counter()
     convert(model_spec(ct2_settings, *direction), ct2_settings)
     print(f"[{name}] CTranslate2 int8 conversion (once):      {time.perf_counter() - began:8.1f} s")
-    ct2_rate, _, _ = engine_rate(CT2Translator(model_spec(ct2_settings, *direction), ct2_settings))
+    ct2_rate, _, int8_outputs = engine_rate(CT2Translator(model_spec(ct2_settings, *direction), ct2_settings))
     print(f"[{name}] engine, CTranslate2 int8, cold cache:    {ct2_rate:8.2f} sentences/s")
+
+    # Agreement with transformers float32 greedy: CTranslate2 float32 (same numbers) and int8.
+    float32 = ct2_settings.model_copy(update={"ct2_quantization": "float32"})
+    subset = texts[:agreement_n]
+    same32 = CT2Translator(model_spec(float32, *direction), float32).translate(subset, decoding)
+    agree32 = sum(a == b for a, b in zip(same32, cold_outputs[:agreement_n], strict=True))
+    agree8 = sum(a == b for a, b in zip(int8_outputs, cold_outputs, strict=True))
+    print(f"[{name}] same text as transformers float32 greedy: CTranslate2 float32 {agree32}/{len(subset)}, "
+          f"int8 {agree8}/{len(texts)} (random weights: many near-ties, which int8 flips)")  # fmt: skip
+
+    # The product's default decoding (beam 4; `roundtrip augment` and the API use it unless told
+    # otherwise), on the first `beam_n` sentences, each backend straight (no cache).
+    beam = DecodingSettings(max_new_tokens=40, min_new_tokens=40)
+    beam_texts = texts[:beam_n]
+    beam_rates = {}
+    ct2_translator = CT2Translator(model_spec(ct2_settings, *direction), ct2_settings)
+    for backend, translator in (("transformers", hf_translator), ("CTranslate2 int8", ct2_translator)):
+        translator.translate(beam_texts[:2], beam)
+        began = time.perf_counter()
+        translator.translate(beam_texts, beam)
+        beam_rates[backend] = rate(len(beam_texts), time.perf_counter() - began)
+        label = f"beam 4 (the default), {backend}, first {len(beam_texts)}:"
+        print(f"[{name}] {label:40} {beam_rates[backend]:8.2f} sentences/s")
 
     calls = hf_translator.generate_calls
     began = time.perf_counter()
@@ -143,7 +181,8 @@ def measure(name: str, shape: TinyShape, texts: list[str], naive_n: int, scratch
           f"(model calls {warm_calls}; outputs identical: {warm_outputs == cold_outputs})")  # fmt: skip
     if warm_calls:
         raise SystemExit("warm run reached the model")
-    return ShapeResult(naive_rate, padded_rate, hf_rate, ct2_rate, hf_rate / warm_rate)
+    hf_beam, ct2_beam = beam_rates["transformers"], beam_rates["CTranslate2 int8"]
+    return ShapeResult(naive_rate, padded_rate, hf_rate, ct2_rate, hf_beam, ct2_beam, hf_rate / warm_rate)
 
 
 def main() -> None:
@@ -153,7 +192,9 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", choices=["opus", "m2m"], default=["opus", "m2m"])
     parser.add_argument("--n", type=int, default=512, help="sentences for the opus-mt shape")
     parser.add_argument("--m2m-n", type=int, default=64, help="sentences for the M2M100-418M shape")
-    parser.add_argument("--naive-n", type=int, default=64)
+    parser.add_argument("--naive-n", type=int, default=32)
+    parser.add_argument("--agreement-n", type=int, default=64, help="sentences for the float32 agreement")
+    parser.add_argument("--beam-n", type=int, default=64, help="sentences for the beam-4 comparison")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     hf_logging.set_verbosity_error()
@@ -165,11 +206,19 @@ def main() -> None:
         for name in args.shapes:
             count = args.n if name == "opus" else args.m2m_n
             shape = OPUS_MT_KO_EN_SHAPE if name == "opus" else M2M100_418M_SHAPE
-            results[name] = measure(name, shape, sentences[:count], min(args.naive_n, count), Path(scratch))
+            results[name] = measure(
+                name,
+                shape,
+                sentences[:count],
+                min(args.naive_n, count),
+                min(args.agreement_n, count),
+                min(args.beam_n, count),
+                Path(scratch),
+            )
     for name, result in results.items():
         print(result.line({"opus": "opus-mt-ko-en shape", "m2m": "M2M100-418M shape"}[name]))
     last = results.get("opus") or next(iter(results.values()))
-    print(last.line("").removeprefix(": "))
+    print(last.last_line())
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import shared
 # Modules that exist to run models; only workers and the in-process CLI import them.
 HEAVY = {
     "services.augment.engine.translators.hf",
+    "services.augment.engine.translators.ct2",
     "services.augment.engine.tiny_models",
     "services.train.transformer",
 }

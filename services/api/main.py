@@ -11,6 +11,7 @@ from services.api.body_limit import BodySizeLimit
 from services.api.errors import install_handlers
 from services.api.routes import augmentations, datasets, health, models, translations
 from services.api.routes import trainings as trainings
+from services.api.server_timing import ServerTiming
 from services.api.ui import pages
 from services.augment.config import get_service_settings
 from shared.logging import configure_logging
@@ -35,6 +36,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(ServerTiming)  # outermost: times everything below it
     install_handlers(app)
     routers = (health, datasets, augmentations, translations, models, trainings, pages)
     for module in routers:

@@ -92,12 +92,23 @@ def train_baseline(
     class_weight: str | dict[int, float] | None = None,
     c: float = 0.3,
 ) -> BaselineModel:
+    categories = _categories(examples, positional=True)
     model = BaselineModel(
-        vectoriser=_vectoriser().fit([mark(e) for e in examples]),
-        types=OneHotEncoder(handle_unknown="ignore").fit(_categories(examples, positional=True)),
+        vectoriser=_vectoriser(),
+        types=OneHotEncoder(handle_unknown="ignore").fit(categories),
         classifier=LinearSVC(C=c, class_weight=class_weight, random_state=seed),
-        between=_vectoriser().fit([between_text(e) for e in examples]),
+        between=_vectoriser(),
     )
+    assert model.between is not None
+    # fit_transform: each text's n-grams are counted once (fit, then transform, counted them twice:
+    # a fifth of the baseline's time on the full training split).
+    features = hstack(
+        [
+            model.vectoriser.fit_transform([mark(e) for e in examples]),
+            model.between.fit_transform([between_text(e) for e in examples]),
+            model.types.transform(categories),
+        ]
+    ).tocsr()
     gold = np.array([label_to_id()[str(e.label)] for e in examples])
-    model.classifier.fit(model.features(examples), gold)
+    model.classifier.fit(features, gold)
     return model

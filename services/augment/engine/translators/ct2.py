@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,10 @@ from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
 from services.augment.config import EngineSettings
 from services.augment.engine.decoding import DecodingMode, DecodingSettings
-from services.augment.engine.registry import ModelSpec, effective_revision, output_settings
+from services.augment.engine.registry import ModelSpec, effective_revision
 from services.augment.engine.translators.base import ModelUnavailableError
-from services.augment.engine.translators.batching import plan_batches
-from services.augment.engine.translators.hf import local_files_only
+from services.augment.engine.translators.hub import local_files_only
+from services.augment.engine.translators.planned import BatchDecoder, PlannedTranslator
 
 log = structlog.get_logger(__name__)
 DONE_MARKER = "roundtrip-converted.txt"
@@ -108,15 +107,11 @@ def _fix_m2m100_vocabulary() -> None:
     base._roundtrip_fixed = True
 
 
-class CT2Translator:
+class CT2Translator(PlannedTranslator):
     """One direction served by one CTranslate2 model, loaded once for the life of the process."""
 
     def __init__(self, spec: ModelSpec, settings: EngineSettings):
-        self.spec, self.settings = spec, settings
-        self.source_lang, self.target_lang = spec.source_lang, spec.target_lang
-        self.model, self.revision = spec.model, effective_revision(spec)
-        self.output_settings = output_settings(settings, spec)
-        self.generate_calls = 0  # batches sent to the model
+        super().__init__(spec, settings)
         self._loaded: Loaded | None = None
 
     def _load(self) -> "Loaded":
@@ -163,23 +158,13 @@ class CT2Translator:
             intra_threads=settings.ct2_intra_threads,
         )
 
-    def translate(self, texts: Sequence[str], decoding: DecodingSettings) -> list[list[str]]:
-        if not texts:
-            return []
+    def tokenizer(self) -> Any:
+        return self._load().tokenizer
+
+    def batch_decoder(self, decoding: DecodingSettings) -> BatchDecoder:
         import ctranslate2
 
         loaded = self._load()
-        tokenizer, prefix = loaded.tokenizer, loaded.prefix
-        limit = self.settings.max_source_tokens
-        encoded = tokenizer(list(texts), truncation=True, max_length=limit)["input_ids"]
-        plan = plan_batches(
-            texts,
-            [len(ids) for ids in encoded],
-            max_tokens=self.settings.max_tokens_per_batch,
-            max_batch_size=self.settings.max_batch_size,
-        )
-        first_of = {u: i for i, u in reversed(list(enumerate(plan.index_of)))}
-        unique_outputs: list[list[str]] = [[] for _ in plan.unique_texts]
         translator = loaded.translator
         if decoding.mode is DecodingMode.SAMPLE:
             # CTranslate2 seeds each decoding thread once, when it starts: a sampled call gets a
@@ -187,14 +172,14 @@ class CT2Translator:
             ctranslate2.set_random_seed(decoding.seed)
             translator = self._open(loaded.model_dir)
         options = ct2_options(decoding, loaded.forced_eos)
-        for batch in plan.batches:
-            source = [tokenizer.convert_ids_to_tokens(encoded[first_of[u]]) for u in batch]
-            prefixes = [prefix] * len(batch) if prefix else None
+
+        def decode(batch: list[list[int]]) -> list[list[str]]:
+            source = [loaded.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+            prefixes = [loaded.prefix] * len(batch) if loaded.prefix else None
             results = translator.translate_batch(source, target_prefix=prefixes, **options)
-            self.generate_calls += 1
-            for unique_index, result in zip(batch, results, strict=True):
-                unique_outputs[unique_index] = [loaded.decode(tokens) for tokens in result.hypotheses]
-        return [unique_outputs[u] for u in plan.index_of]
+            return [[loaded.decode(tokens) for tokens in result.hypotheses] for result in results]
+
+        return decode
 
 
 @dataclass(frozen=True)

@@ -3,58 +3,28 @@
 Imports torch: only workers and the in-process CLI load this module, never the API.
 """
 
-import socket
-from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlparse
 
 import structlog
 import torch
-from huggingface_hub import constants as hub_constants
-from huggingface_hub import try_to_load_from_cache
 from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
 from services.augment.config import EngineSettings
 from services.augment.engine.decoding import DecodingSettings
-from services.augment.engine.registry import ModelSpec, effective_revision, output_settings
+from services.augment.engine.registry import ModelSpec
 from services.augment.engine.translators.base import ModelUnavailableError
-from services.augment.engine.translators.batching import plan_batches
+from services.augment.engine.translators.hub import local_files_only
+from services.augment.engine.translators.planned import BatchDecoder, PlannedTranslator
 
 log = structlog.get_logger(__name__)
 DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
-HUB_PROBE_TIMEOUT_S = 3.0
 
 
-def local_files_only(spec: ModelSpec, offline: bool) -> bool:
-    """Decide up front whether loading may touch the network, so a missing model fails at once
-    with a clear message instead of retrying against an unreachable hub."""
-    if spec.is_local or offline or hub_constants.HF_HUB_OFFLINE:
-        return True
-    if isinstance(try_to_load_from_cache(spec.model, "config.json", revision=spec.revision), str):
-        return True
-    endpoint = urlparse(hub_constants.ENDPOINT)
-    try:
-        socket.create_connection(
-            (endpoint.hostname or "", endpoint.port or 443), timeout=HUB_PROBE_TIMEOUT_S
-        ).close()
-    except OSError as error:
-        raise ModelUnavailableError(
-            spec.model,
-            spec.setting,
-            f"not in the local cache and {endpoint.hostname} is unreachable: {error}",
-        ) from None
-    return False
-
-
-class HFTranslator:
+class HFTranslator(PlannedTranslator):
     """One direction served by one model, loaded once and kept for the life of the process."""
 
     def __init__(self, spec: ModelSpec, settings: EngineSettings):
-        self.spec, self.settings = spec, settings
-        self.source_lang, self.target_lang = spec.source_lang, spec.target_lang
-        self.model, self.revision = spec.model, effective_revision(spec)
-        self.output_settings = output_settings(settings, spec)
-        self.generate_calls = 0
+        super().__init__(spec, settings)
         self._loaded: tuple[Any, Any, dict[str, Any]] | None = None
         self._hidden_ids = torch.tensor([], dtype=torch.long)
 
@@ -93,35 +63,23 @@ class HFTranslator:
         log.info("model_loaded", model=spec.model, revision=self.revision, direction=spec.direction)
         return tokenizer, model, extra
 
-    def translate(self, texts: Sequence[str], decoding: DecodingSettings) -> list[list[str]]:
-        if not texts:
-            return []
+    def tokenizer(self) -> Any:
+        return self._load()[0]
+
+    def batch_decoder(self, decoding: DecodingSettings) -> BatchDecoder:
         tokenizer, model, extra = self._load()
-        encoded = tokenizer(list(texts), truncation=True, max_length=self.settings.max_source_tokens)[
-            "input_ids"
-        ]
-        plan = plan_batches(
-            texts,
-            [len(ids) for ids in encoded],
-            max_tokens=self.settings.max_tokens_per_batch,
-            max_batch_size=self.settings.max_batch_size,
-        )
-        first_of = {u: i for i, u in reversed(list(enumerate(plan.index_of)))}
-        unique_outputs: list[list[str]] = [[] for _ in plan.unique_texts]
         torch.manual_seed(decoding.seed)
         kwargs = decoding.generate_kwargs() | extra
-        with torch.inference_mode():
-            for batch in plan.batches:
-                features = tokenizer.pad(
-                    {"input_ids": [encoded[first_of[u]] for u in batch]}, return_tensors="pt"
-                ).to(self.settings.device)
+        per = decoding.num_return_sequences
+
+        def decode(batch: list[list[int]]) -> list[list[str]]:
+            with torch.inference_mode():
+                features = tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.settings.device)
                 generated = model.generate(**features, **kwargs)
-                self.generate_calls += 1
                 generated = generated.masked_fill(
                     torch.isin(generated, self._hidden_ids.to(generated.device)), tokenizer.pad_token_id
                 )
-                decoded = tokenizer.batch_decode(generated, skip_special_tokens=True)
-                per = decoding.num_return_sequences
-                for slot, unique_index in enumerate(batch):
-                    unique_outputs[unique_index] = [t.strip() for t in decoded[slot * per : (slot + 1) * per]]
-        return [unique_outputs[u] for u in plan.index_of]
+            decoded = tokenizer.batch_decode(generated, skip_special_tokens=True)
+            return [[text.strip() for text in decoded[i * per : (i + 1) * per]] for i in range(len(batch))]
+
+        return decode

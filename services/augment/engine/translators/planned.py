@@ -1,0 +1,54 @@
+"""What every model-backed translator shares: its identity for cache keys, truncated tokenisation,
+the batching plan (identical sources once, length-sorted batches under a token budget), and the
+results back in input order. A backend only says how to decode one planned batch."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from services.augment.config import EngineSettings
+from services.augment.engine.decoding import DecodingSettings
+from services.augment.engine.registry import ModelSpec, effective_revision, output_settings
+from services.augment.engine.translators.batching import plan_batches
+
+# Decodes one batch of token ids: one list of `num_return_sequences` outputs per input.
+BatchDecoder = Callable[[list[list[int]]], list[list[str]]]
+
+
+class PlannedTranslator(ABC):
+    def __init__(self, spec: ModelSpec, settings: EngineSettings):
+        self.spec, self.settings = spec, settings
+        self.source_lang, self.target_lang = spec.source_lang, spec.target_lang
+        self.model, self.revision = spec.model, effective_revision(spec)
+        self.output_settings = output_settings(settings, spec)
+        self.generate_calls = 0  # batches sent to the model
+
+    @abstractmethod
+    def tokenizer(self) -> Any:
+        """The model's tokenizer (loading the model on first use)."""
+
+    @abstractmethod
+    def batch_decoder(self, decoding: DecodingSettings) -> BatchDecoder:
+        """How this backend decodes one batch with these settings (seeded once per call)."""
+
+    def translate(self, texts: Sequence[str], decoding: DecodingSettings) -> list[list[str]]:
+        if not texts:
+            return []
+        tokenizer = self.tokenizer()
+        limit = self.settings.max_source_tokens
+        encoded = tokenizer(list(texts), truncation=True, max_length=limit)["input_ids"]
+        plan = plan_batches(
+            texts,
+            [len(ids) for ids in encoded],
+            max_tokens=self.settings.max_tokens_per_batch,
+            max_batch_size=self.settings.max_batch_size,
+        )
+        first_of = {u: i for i, u in reversed(list(enumerate(plan.index_of)))}
+        unique_outputs: list[list[str]] = [[] for _ in plan.unique_texts]
+        decode = self.batch_decoder(decoding)
+        for batch in plan.batches:
+            outputs = decode([encoded[first_of[u]] for u in batch])
+            self.generate_calls += 1
+            for unique_index, output in zip(batch, outputs, strict=True):
+                unique_outputs[unique_index] = output
+        return [unique_outputs[u] for u in plan.index_of]
