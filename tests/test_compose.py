@@ -134,3 +134,19 @@ def test_procfile_runs_the_same_programs_natively() -> None:
     assert {"api", "worker-en", "worker-ja", "worker-train"} <= set(entries)
     for command in entries.values():
         check_command(shlex.split(command))
+
+
+def test_worker_health_checks_ping_the_node_names_their_commands_start() -> None:
+    """`celery inspect ping -d NAME` only answers for the node name the worker was started with."""
+    services = load("docker-compose.yml")["services"]
+    checked = 0
+    for name, service in services.items():
+        command = service.get("command")
+        if not isinstance(command, list) or "worker" not in command or "-n" not in command:
+            continue
+        node = command[command.index("-n") + 1].replace("%h", "$$HOSTNAME")
+        check = shlex.split(service["healthcheck"]["test"][1])
+        assert check[check.index("-d") + 1] == node, name
+        assert check[check.index("-A") + 1] == command[command.index("-A") + 1], name
+        checked += 1
+    assert checked == 3  # worker-en, worker-ja, worker-train

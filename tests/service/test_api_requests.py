@@ -7,6 +7,7 @@ from factories import tiny_examples
 from service_helpers import api_key, service_env
 from sqlalchemy import func, select
 
+from services.augment.jobs import models_repository
 from shared.db.models import AugmentationJob, Dataset, DatasetRow
 from shared.db.session import session_scope
 
@@ -150,6 +151,16 @@ def test_identical_requests_return_the_live_job_and_bad_pivots_are_refused(api) 
     assert retried.status_code == 202 and retried.json()["id"] != first.json()["id"]
     with session_scope(url) as session:
         assert session.scalar(select(func.count()).select_from(AugmentationJob)) == 2
+        # Workers now serve a new revision of the ko→en model: the same request is a new job.
+        models_repository.record_revisions(
+            session,
+            rows=[{"direction": "ko-en", "model": "Helsinki-NLP/opus-mt-ko-en", "revision": "upgraded"}],
+        )
+    upgraded = client.post("/v1/augmentations", headers=headers, json=request)
+    assert upgraded.status_code == 202 and upgraded.json()["id"] != retried.json()["id"]
+    assert (
+        client.post("/v1/augmentations", headers=headers, json=request).json()["id"] == upgraded.json()["id"]
+    )
 
 
 def test_healthz_answers_without_backends(api) -> None:  # type: ignore[no-untyped-def]

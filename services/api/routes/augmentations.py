@@ -43,7 +43,11 @@ def create_augmentation(
 ) -> AugmentationRead:
     """202 with a new job; 200 with the existing job when an identical request is live."""
     job, created = jobs_service.create_job(
-        session=uow.session, team_id=caller.team_id, request=request, chunk_rows=settings.chunk_rows
+        session=uow.session,
+        team_id=caller.team_id,
+        request=request,
+        chunk_rows=settings.chunk_rows,
+        settings=settings,
     )
     if created:
         chunks = jobs_service.chunk_tasks(uow.session, job)

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.augment.engine.registry import PIVOTS
+from services.augment.config import ServiceSettings
+from services.augment.engine.registry import PIVOTS, output_settings, pivot_legs
 from services.augment.jobs import repository as jobs_repository
 from services.augment.jobs.schemas import AugmentationCreate, AugmentationRead, PivotProgress
+from services.augment.jobs.translations import served_model
 from services.catalog import datasets_service
 from shared.db.models import AugmentationJob, ChunkState, JobChunk, JobState
 from shared.errors import Conflict, Unprocessable, found
@@ -22,24 +24,44 @@ from shared.re_data.schema import REExample
 SendChunk = Callable[[str, str], None]  # chunk id, pivot
 
 
-def request_hash(team_id: int, request: AugmentationCreate) -> str:
+def request_hash(team_id: int, request: AugmentationCreate, models: dict[str, Any] | None = None) -> str:
+    """The job's identity: the request, the team, and what serves each leg (model, revision and
+    output settings), so after a model upgrade an identical request makes a new job."""
     canonical = request.model_dump(mode="json") | {
         "pivots": sorted(set(request.pivots)),
         "decoding": request.decoding.canonical(),
         "team": team_id,
+        "models": models or {},
     }
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
+def serving_legs(session: Session, settings: ServiceSettings, pivots: Sequence[str]) -> dict[str, Any]:
+    """Per direction of the pivots: the model and revision workers serve (as they recorded them) and
+    the settings that change its output."""
+    legs: dict[str, Any] = {}
+    for pivot in sorted(set(pivots)):
+        for spec in pivot_legs(settings, pivot):
+            model, revision = served_model(session, settings, spec.source_lang, spec.target_lang)
+            legs[spec.direction] = {"model": model, "revision": revision} | output_settings(settings, spec)
+    return legs
+
+
 def create_job(
-    *, session: Session, team_id: int, request: AugmentationCreate, chunk_rows: int
+    *,
+    session: Session,
+    team_id: int,
+    request: AugmentationCreate,
+    chunk_rows: int,
+    settings: ServiceSettings | None = None,
 ) -> tuple[AugmentationJob, bool]:
     """The job for this request: an identical live one if it exists (False), else a new one (True)."""
     bad = [p for p in request.pivots if p not in PIVOTS]
     if bad:
         raise Unprocessable(f"unsupported pivot {bad[0]!r}; choose from {', '.join(PIVOTS)}")
     dataset = datasets_service.get_dataset(session, request.dataset_id, team_id)
-    digest = request_hash(team_id, request)
+    models = serving_legs(session, settings, request.pivots) if settings is not None else None
+    digest = request_hash(team_id, request, models)
     existing = jobs_repository.find_live_job(session, team_id=team_id, request_hash=digest)
     if existing is not None:
         return existing, False
