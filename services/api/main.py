@@ -4,10 +4,11 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from services.api.body_limit import BodySizeLimit
+from services.api.edge import checked_parameters
 from services.api.errors import install_handlers
 from services.api.routes import augmentations, datasets, health, models, translations
 from services.api.routes import trainings as trainings
@@ -34,6 +35,7 @@ def create_app() -> FastAPI:
         summary="Back-translation augmentation for KLUE-RE, with a translation cache shared by teams.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(checked_parameters)],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(ServerTiming)  # outermost: times everything below it

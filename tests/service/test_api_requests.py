@@ -235,3 +235,22 @@ def test_ui_login_sets_a_strict_http_only_cookie_secure_when_configured(store, m
     cookie = accepted.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     assert ("secure" in cookie.split("; ")) is secure
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/v1/datasets/%00", "dataset_id"),
+        ("/v1/augmentations/abc%00def", "job_id"),
+        ("/v1/datasets/" + "x" * 5000, "dataset_id"),
+        ("/v1/trainings?ids=%00", "ids"),
+        ("/v1/trainings?dataset_id=" + "y" * 5000, "dataset_id"),
+    ],
+)
+def test_hostile_ids_are_a_422_naming_the_parameter_and_never_echoed(api, path: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-hostile", scope="read")
+    answer = client.get(path, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["details"][0]["field"] == field
+    assert len(answer.text) < 400  # a 5,000-character id is not sent back
