@@ -15,6 +15,7 @@ from services.train.args import ModelArguments, RunArguments
 from services.train.run_re import BASELINE_FILE, Progress, predict_in_chunks, transformer_options
 from shared.db.migrate import upgrade
 from shared.db.session import session_scope
+from shared.re_data.csv_cells import safe_cell
 from shared.re_data.io import read_examples
 from shared.re_data.labels import labels
 from shared.re_data.schema import REExample
@@ -64,9 +65,16 @@ def predict_file(
         stream.write("id,pred_label,probs\n")
         for row, label_id, probs in zip(rows, predicted, probabilities, strict=True):
             values = json.dumps([float(p) for p in probs])
-            stream.write(f'{row.guid},{labels()[int(label_id)]},"{values}"\n')
+            stream.write(f'{_csv_text(safe_cell(row.guid))},{labels()[int(label_id)]},"{values}"\n')
     counts = Counter(labels()[int(label_id)] for label_id in predicted)
     return Submission(len(rows), threshold, dict(counts.most_common()))
+
+
+def _csv_text(value: str) -> str:
+    """One CSV field: quoted when it holds a comma, a quote or a line break."""
+    if any(c in value for c in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def probabilities_of(

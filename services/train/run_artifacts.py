@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from services.evidence.predictions import ValidationPredictions
+from shared.re_data.csv_cells import read_cell
 from shared.re_data.labels import label_to_id
 
 PREDICTIONS_FILE = "validation_predictions.csv"
@@ -18,9 +19,9 @@ def read_validation_predictions(run_dir: str | Path) -> ValidationPredictions:
         raise FileNotFoundError(f"{path} is missing: the run has no saved validation predictions")
     with path.open(encoding="utf-8", newline="") as stream:
         records = list(csv.DictReader(stream))
-    ids = [record["id"] for record in records]
+    ids = [read_cell(record["id"]) for record in records]
     gold = np.array([label_to_id()[record["gold"]] for record in records], dtype=int)
     probabilities = np.array([json.loads(record["probs"]) for record in records], dtype=float)
     has_groups = bool(records) and "group" in records[0]
-    groups = np.array([record["group"] for record in records]) if has_groups else None
+    groups = np.array([read_cell(record["group"]) for record in records]) if has_groups else None
     return ValidationPredictions(ids, gold, probabilities.reshape(len(records), -1), groups)

@@ -26,6 +26,7 @@ from services.train.split import row_groups, split
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
+from shared.re_data.csv_cells import safe_cell
 from shared.re_data.io import read_examples, rows_fingerprint
 from shared.re_data.labels import NO_RELATION, label_to_id, labels
 from shared.re_data.schema import REExample
@@ -333,4 +334,5 @@ def _write_predictions(
         writer.writerow(["id", "gold", "pred_label", "group", "probs"])
         for row, gold_id, probs, group in zip(rows, gold, probabilities, groups, strict=True):
             probs_text = json.dumps([round(float(p), 6) for p in probs])
-            writer.writerow([row.guid, labels()[gold_id], labels()[int(probs.argmax())], group, probs_text])
+            cells = [row.guid, labels()[gold_id], labels()[int(probs.argmax())], group, probs_text]
+            writer.writerow([safe_cell(cell) for cell in cells])

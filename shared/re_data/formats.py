@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
+from shared.re_data.csv_cells import read_cell
 from shared.re_data.errors import RowError
 
 CSV_COLUMNS = ("id", "sentence", "subject_entity", "object_entity", "label", "source")
@@ -98,7 +99,9 @@ def _csv(text: str, path: str) -> Records:
         for row in reader:
             if None in row:
                 raise RecordError(RowError(path, row_start, None, "more fields than header columns"))
-            record: dict[str, Any] = dict(row)
+            record: dict[str, Any] = {
+                key: read_cell(value) if isinstance(value, str) else value for key, value in row.items()
+            }
             if isinstance(record.get("label"), str) and record["label"].lstrip("-").isdigit():
                 record["label"] = int(record["label"])  # numeric labels: ids or the 100 placeholder
             yield row_start, record

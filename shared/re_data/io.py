@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from shared.re_data.csv_cells import safe_cell
 from shared.re_data.errors import DataFormatError, RowError
 from shared.re_data.formats import CSV_COLUMNS, DataFormat, RecordError, detect_format, iter_records
 from shared.re_data.parse import parse_record
@@ -101,24 +102,24 @@ def write_jsonl(examples: Iterable[REExample], stream: IO[str]) -> int:
 
 
 def write_csv(examples: Iterable[REExample], stream: IO[str], *, header: bool = True) -> int:
-    """The competition layout; entity columns as Python dict strings, provenance as JSON."""
+    """The competition layout; entity columns as Python dict strings, provenance as JSON; cells a
+    spreadsheet would run as formulas behind a quote (`csv_cells`)."""
     writer = csv.writer(stream, lineterminator="\n")
     if header:
         writer.writerow([*CSV_COLUMNS, "provenance"])
     count = 0
     for example in examples:
         provenance = example.provenance.model_dump_json() if example.provenance else ""
-        writer.writerow(
-            [
-                example.guid,
-                example.sentence,
-                str(example.subject_entity.model_dump()),
-                str(example.object_entity.model_dump()),
-                example.label if example.label is not None else "",
-                example.source or "",
-                provenance,
-            ]
-        )
+        cells = [
+            example.guid,
+            example.sentence,
+            str(example.subject_entity.model_dump()),
+            str(example.object_entity.model_dump()),
+            example.label if example.label is not None else "",
+            example.source or "",
+            provenance,
+        ]
+        writer.writerow([safe_cell(cell) for cell in cells])
         count += 1
     return count
 

@@ -1,5 +1,6 @@
 """Commands say what they did: `roundtrip train` and `roundtrip predict` end with a table."""
 
+import csv
 import os
 import re
 import subprocess
@@ -21,8 +22,14 @@ def run(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_train_and_predict_end_with_their_figures_and_next_steps(klue_train: Path, tmp_path: Path) -> None:
     rows = read_examples(klue_train)
-    train = write_jsonl(tmp_path / "train.jsonl", rows[:700])
-    test = write_jsonl(tmp_path / "test.jsonl", [r.model_copy(update={"label": None}) for r in rows[700:900]])
+    # Ids a spreadsheet would run as formulas: no CSV the product writes may start a cell with them.
+    hostile = [
+        r.model_copy(update={"guid": f"=HYPERLINK({i})" if i % 2 else f"-{i}"}) for i, r in enumerate(rows)
+    ]
+    train = write_jsonl(tmp_path / "train.jsonl", hostile[:700])
+    test = write_jsonl(
+        tmp_path / "test.jsonl", [r.model_copy(update={"label": None}) for r in hostile[700:900]]
+    )
     url = f"sqlite:///{tmp_path / 'runs.db'}"
     trained = run("train", "--train_file", str(train), "--test_file", str(test), "--output_dir",
                   str(tmp_path / "art"), "--validation_fraction", "0.2", url=url, cwd=tmp_path)  # fmt: skip
@@ -62,3 +69,7 @@ def test_train_and_predict_end_with_their_figures_and_next_steps(klue_train: Pat
     assert "predicted no_relation" in predicted.stderr and "submission.csv" in predicted.stderr
     assert f"roundtrip report run {run_id}" in predicted.stderr
     assert len((tmp_path / "submission.csv").read_text().splitlines()) == 201
+    for written in (tmp_path / "submission.csv", tmp_path / "art" / run_id / "validation_predictions.csv"):
+        with written.open(encoding="utf-8", newline="") as stream:
+            cells = [cell for row in csv.reader(stream) for cell in row]
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))], written

@@ -1,3 +1,4 @@
+import csv
 import io
 import json
 import unicodedata
@@ -203,3 +204,18 @@ def test_augmented_rows_read_back_with_their_provenance(tmp_path: Path) -> None:
 def test_broken_provenance_is_named() -> None:
     [error] = errors_of(jsonl(row(provenance={"pivot": "en"})))
     assert error.startswith("in.jsonl:1: provenance.source_id: Field required")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_never_start_a_formula_and_read_back_unchanged(start: str) -> None:
+    """A spreadsheet would run `=HYPERLINK(...)`: written behind a quote, read back as it was."""
+    sentence = f"{start}1+1 이순신은 조선의 장군이다."
+    example = make_example(sentence, "이순신", "PER", "조선", "ORG", guid=f"{start}cmd|' /C calc'!A0")
+    stream = io.StringIO()
+    write_csv([example], stream)
+    for line in stream.getvalue().splitlines()[1:]:
+        for cell in next(csv.reader([line])):
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+    (back,) = parse_examples(stream.getvalue().encode(), "rows.csv")
+    assert back.sentence == sentence and back.guid == example.guid
+    assert back.subject_entity.span_in(back.sentence) == "이순신"
