@@ -100,14 +100,20 @@ def augment_command(
         raise _fail(str(error)) from None
 
     written = write_examples(report.rows, out, output_format)
+    drops_path = write_drop_log(report, out)
+    print_summary(report, settings.database_url)
+    console.print(f"wrote {written} rows to {out} ({output_format}); drops logged in {drops_path}")
+
+
+def write_drop_log(report: AugmentReport, out: Path) -> Path:
+    """Every dropped row with its reason, beside OUT as OUT.drops.jsonl (what `report data` reads)."""
     drops_path = out.with_name(out.name + ".drops.jsonl")
     with drops_path.open("w", encoding="utf-8") as stream:
         for drop in report.drops:
             record = {"source_id": drop.source_id, "pivot": drop.pivot, "variant": drop.variant}
             record |= {"reason": drop.reason.value, "candidate": drop.candidate}
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print_summary(report, settings.database_url)
-    console.print(f"wrote {written} rows to {out} ({output_format}); drops logged in {drops_path}")
+    return drops_path
 
 
 def run_with_progress(

@@ -5,7 +5,6 @@ reachable model hub, or `ROUNDTRIP_MODEL_*` pointing at local copies), and with 
 models when they cannot, saying so in one line before it starts. Either way it ends with source
 rows beside what came back, entities highlighted, so a person sees what the product did."""
 
-import json
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -20,7 +19,7 @@ from services.augment.engine.backtranslate import DroppedRow
 from services.augment.engine.decoding import DecodingSettings
 from services.augment.engine.registry import PIVOTS, ModelSpec, pivot_legs
 from services.augment.engine.translators.base import ModelUnavailableError
-from services.cli.augment import print_summary, quiet_transformers, run_with_progress
+from services.cli.augment import print_summary, quiet_transformers, run_with_progress, write_drop_log
 from shared.db.migrate import upgrade
 from shared.db.session import session_factory
 from shared.logging import configure_logging
@@ -80,11 +79,7 @@ def demo_command(
         _fail(str(error))
     out = workdir / "demo-augmented.jsonl"
     written = write_examples(report.rows, out, DataFormat.JSONL)
-    with out.with_name(out.name + ".drops.jsonl").open("w", encoding="utf-8") as stream:
-        for drop in report.drops:
-            record = {"source_id": drop.source_id, "pivot": drop.pivot, "variant": drop.variant}
-            record |= {"reason": drop.reason.value, "candidate": drop.candidate}
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_drop_log(report, out)
     print_summary(report, settings.database_url)
     Console().print(before_after(examples, report, show))
     console.print(f"wrote {written} rows to {out}; drops logged beside it", highlight=False)
@@ -96,10 +91,9 @@ def model_available(spec: ModelSpec, settings: EngineSettings) -> bool:
         return True
     if spec.model.startswith(("/", ".", "~")):
         return False  # a path that is not there
-    from huggingface_hub import try_to_load_from_cache
+    from services.augment.engine.translators.hub import cached_locally
 
-    cached = try_to_load_from_cache(spec.model, "config.json", revision=spec.revision)
-    if isinstance(cached, str):
+    if cached_locally(spec):
         return True
     if settings.offline:
         return False
@@ -114,21 +108,12 @@ def model_available(spec: ModelSpec, settings: EngineSettings) -> bool:
 
 def tiny_settings(settings: EngineSettings, directory: Path, texts: list[str]) -> EngineSettings:
     """Settings pointing every direction at tiny models in `directory` (built once, then reused)."""
-    from services.augment.engine.tiny_models import build_all
+    from services.augment.engine.tiny_models import TINY_FOLDERS, build_all
 
-    expected = {name: directory / folder for name, folder in _TINY_FOLDERS.items()}
+    expected = {name: directory / folder for name, folder in TINY_FOLDERS.items()}
     paths = expected if all(p.is_dir() for p in expected.values()) else build_all(directory, texts * 5)
     overrides = {f"model_{name}": str(path.resolve()) for name, path in paths.items()}
     return settings.model_copy(update=overrides | {"offline": True})
-
-
-# Where `build_all` puts each direction (one multilingual model serves ko↔ja).
-_TINY_FOLDERS = {
-    "ko_en": "marian-ko-en",
-    "en_ko": "marian-en-ko",
-    "ko_ja": "m2m100-ko-ja",
-    "ja_ko": "m2m100-ko-ja",
-}
 
 
 def before_after(examples: list[REExample], report: AugmentReport, show: int) -> Table:

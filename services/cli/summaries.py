@@ -8,51 +8,33 @@ from rich.console import Console
 from rich.table import Table
 
 
-def _interval(value: Mapping[str, Any] | None) -> str:
-    if not value:
-        return "—"
+def _interval(value: Mapping[str, Any]) -> str:
     return f"{value['estimate']:.2f}  [{value['low']:.2f}, {value['high']:.2f}]"
 
 
-def train_table(
-    run_id: str, metrics: Mapping[str, Any], artifacts_dir: str | None, validation_rows: int
-) -> Table:
+def train_table(run_id: str, metrics: Mapping[str, Any], artifacts_dir: str, validation_rows: int) -> Table:
     """The end of `roundtrip train`: validation scores with 95% intervals, the predicted test
     score when a test file was given, the chosen threshold, the artifacts and next commands."""
-    intervals = metrics.get("intervals", {})
+    intervals = metrics["intervals"]
     table = Table(title=f"Run {run_id}", show_header=True)
     table.add_column("what")
     table.add_column("value  [95% CI]")
+    table.add_row("validation micro-F1", _interval(intervals["micro_f1"]))
+    table.add_row("validation AUPRC", _interval(intervals["auprc"]))
     table.add_row(
-        "validation micro-F1",
-        _interval(intervals.get("micro_f1")) if intervals else f"{metrics['micro_f1']:.2f}",
+        "no_relation threshold (chosen on validation)", f"{metrics['best_no_relation_threshold']:.2f}"
     )
-    table.add_row(
-        "validation AUPRC", _interval(intervals.get("auprc")) if intervals else f"{metrics['auprc']:.2f}"
-    )
-    threshold = metrics.get("best_no_relation_threshold")
-    if threshold is not None:
-        table.add_row("no_relation threshold (chosen on validation)", f"{threshold:.2f}")
-        at_threshold = intervals.get("micro_f1_at_best_threshold") if intervals else None
-        table.add_row(
-            "validation micro-F1 at that threshold",
-            _interval(at_threshold) if at_threshold else f"{metrics['micro_f1_at_best_threshold']:.2f}",
-        )
+    table.add_row("validation micro-F1 at that threshold", _interval(intervals["micro_f1_at_best_threshold"]))
     estimate = metrics.get("test_estimate")
     if estimate:
-        rows = estimate.get("test_rows") or estimate.get("test_file", {}).get("rows")
         table.add_row(
-            f"predicted test micro-F1 ({rows} test rows)", _interval(estimate["predicted_test_micro_f1"])
+            f"predicted test micro-F1 ({estimate['test_rows']} test rows)",
+            _interval(estimate["predicted_test_micro_f1"]),
         )
     table.add_row("validation rows", str(validation_rows))
-    if artifacts_dir:
-        table.add_row("artifacts", artifacts_dir)
-        table.add_row(
-            "plots",
-            ", ".join(
-                str(Path(artifacts_dir) / name) for name in ("confusion_matrix.png", "per_label_f1.png")
-            ),
-        )
+    table.add_row("artifacts", artifacts_dir)
+    plots = (Path(artifacts_dir) / name for name in ("confusion_matrix.png", "per_label_f1.png"))
+    table.add_row("plots", ", ".join(map(str, plots)))
     return table
 
 

@@ -141,14 +141,24 @@ def build_m2m100(out_dir: Path, texts: Sequence[str], shape: TinyShape = TinySha
     return out_dir
 
 
+# Where `build_all` puts each direction: one multilingual model serves both ko↔ja directions, as
+# in production.
+TINY_FOLDERS = {
+    "ko_en": "marian-ko-en",
+    "en_ko": "marian-en-ko",
+    "ko_ja": "m2m100-ko-ja",
+    "ja_ko": "m2m100-ko-ja",
+}
+
+
 def build_all(out_dir: Path, texts: Sequence[str], shape: TinyShape = TinyShape()) -> dict[str, Path]:
     """One model per direction, and the settings that point the engine at them."""
     paths = {
-        "ko_en": build_marian(out_dir / "marian-ko-en", texts, shape, seed=1),
-        "en_ko": build_marian(out_dir / "marian-en-ko", texts, shape, seed=2),
-        "ko_ja": build_m2m100(out_dir / "m2m100-ko-ja", texts, shape, seed=3),
+        "ko_en": build_marian(out_dir / TINY_FOLDERS["ko_en"], texts, shape, seed=1),
+        "en_ko": build_marian(out_dir / TINY_FOLDERS["en_ko"], texts, shape, seed=2),
+        "ko_ja": build_m2m100(out_dir / TINY_FOLDERS["ko_ja"], texts, shape, seed=3),
     }
-    paths["ja_ko"] = paths["ko_ja"]  # one multilingual model serves both directions, as in production
+    paths["ja_ko"] = paths["ko_ja"]
     return paths
 
 

@@ -63,52 +63,48 @@ def right_attachment(text: str, end: int, word: str = "") -> str | None:
 
 
 # Particles with allomorphs: (after a final consonant, after a vowel). The 으로 family also
-# follows ㄹ in its vowel form (서울로, 서울로서). Longest first, so 으로서 is read before 으로.
-_ALLOMORPHS: tuple[tuple[str, str], ...] = tuple(
-    sorted(
-        (
-            ("은", "는"),
-            ("이", "가"),
-            ("을", "를"),
-            ("과", "와"),
-            ("과의", "와의"),
-            ("과는", "와는"),
-            ("과도", "와도"),
-            ("으로", "로"),
-            ("으로서", "로서"),
-            ("으로써", "로써"),
-            ("으로부터", "로부터"),
-            ("으로는", "로는"),
-            ("으로도", "로도"),
-            ("으로의", "로의"),
-            ("으로만", "로만"),
-            ("이나", "나"),
-            ("이랑", "랑"),
-            ("이며", "며"),
-            ("이다", "다"),
-            ("이었다", "였다"),
-            ("이야", "야"),
-            ("이라는", "라는"),
-            ("이라고", "라고"),
-            ("이란", "란"),
-            ("이라", "라"),
-            ("이고", "고"),
-            ("이든", "든"),
-            ("이든지", "든지"),
-            ("이나마", "나마"),
-            ("이여", "여"),
-            ("이면", "면"),
-            ("이지만", "지만"),
-            ("이라서", "라서"),
-            ("이라면", "라면"),
-            ("이에요", "예요"),
-            ("이었던", "였던"),
-        ),
-        key=lambda pair: -max(len(pair[0]), len(pair[1])),
-    )
+# follows ㄹ in its vowel form (서울로, 서울로서).
+_ALLOMORPHS: tuple[tuple[str, str], ...] = (
+    ("은", "는"),
+    ("이", "가"),
+    ("을", "를"),
+    ("과", "와"),
+    ("과의", "와의"),
+    ("과는", "와는"),
+    ("과도", "와도"),
+    ("으로", "로"),
+    ("으로서", "로서"),
+    ("으로써", "로써"),
+    ("으로부터", "로부터"),
+    ("으로는", "로는"),
+    ("으로도", "로도"),
+    ("으로의", "로의"),
+    ("으로만", "로만"),
+    ("이나", "나"),
+    ("이랑", "랑"),
+    ("이며", "며"),
+    ("이다", "다"),
+    ("이었다", "였다"),
+    ("이야", "야"),
+    ("이라는", "라는"),
+    ("이라고", "라고"),
+    ("이란", "란"),
+    ("이라", "라"),
+    ("이고", "고"),
+    ("이든", "든"),
+    ("이든지", "든지"),
+    ("이나마", "나마"),
+    ("이여", "여"),
+    ("이면", "면"),
+    ("이지만", "지만"),
+    ("이라서", "라서"),
+    ("이라면", "라면"),
+    ("이에요", "예요"),
+    ("이었던", "였던"),
 )
 _RIEUL_TAKES_VOWEL_FORM = {consonant for consonant, _ in _ALLOMORPHS if consonant.startswith("으로")}
 _FORMS = {form: pair for pair in _ALLOMORPHS for form in pair}
+_FORMS_LONGEST_FIRST = sorted(_FORMS, key=len, reverse=True)  # 으로서 is read before 으로
 
 
 def particle_for(word: str, particle: str) -> str:
@@ -131,7 +127,7 @@ def harmonise_particle(word: str, following: str) -> str:
     while suffix_end < len(following) and is_word_char(following[suffix_end]):
         suffix_end += 1
     suffix = following[:suffix_end]
-    for form in sorted(_FORMS, key=len, reverse=True):
+    for form in _FORMS_LONGEST_FIRST:
         rest = suffix[len(form) :]
         if suffix.startswith(form) and (not rest or rest in PARTICLES):
             return particle_for(word, form) + following[len(form) :]

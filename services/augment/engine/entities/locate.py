@@ -112,15 +112,8 @@ def pair_mentions(
     first, each only when it beats every rival pairing of its two mentions by CONTEXT_MARGIN; the
     rest follow in order (ordinals among what is left). When a mention has rivals that close,
     nothing is guessed and the rows' mentions stay unpaired."""
-    scored = sorted(
-        (
-            (context_match(source, s, output, o, length), s, o)
-            for s in in_source
-            for o in in_output
-            if context_match(source, s, output, o, length) >= MIN_CONTEXT_MATCH
-        ),
-        reverse=True,
-    )
+    every = ((context_match(source, s, output, o, length), s, o) for s in in_source for o in in_output)
+    scored = sorted((pair for pair in every if pair[0] >= MIN_CONTEXT_MATCH), reverse=True)
     paired: dict[int, int] = {}
     contested: set[int] = set()
     taken: set[int] = set()

@@ -12,12 +12,17 @@ from services.augment.engine.translators.base import ModelUnavailableError
 HUB_PROBE_TIMEOUT_S = 3.0
 
 
+def cached_locally(spec: ModelSpec) -> bool:
+    """True when the hub model's files are in the local Hugging Face cache."""
+    return isinstance(try_to_load_from_cache(spec.model, "config.json", revision=spec.revision), str)
+
+
 def local_files_only(spec: ModelSpec, offline: bool) -> bool:
     """Decide up front whether loading may touch the network, so a missing model fails at once
     with a clear message instead of retrying against an unreachable hub."""
     if spec.is_local or offline or hub_constants.HF_HUB_OFFLINE:
         return True
-    if isinstance(try_to_load_from_cache(spec.model, "config.json", revision=spec.revision), str):
+    if cached_locally(spec):
         return True
     endpoint = urlparse(hub_constants.ENDPOINT)
     try:
