@@ -33,6 +33,22 @@ class CommonSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
+    # Fail fast: a database or broker that does not answer is an error within these bounds.
+    db_connect_timeout_s: int = Field(default=5, ge=1)
+    db_statement_timeout_s: int = Field(default=120, ge=1)
+    db_pool_timeout_s: int = Field(default=5, ge=1)
+    redis_socket_timeout_s: float = Field(default=5.0, gt=0)
+
+    # Delivery: a worker holding a chunk or run renews its lease every `heartbeat_s`; a lease not
+    # renewed for `lease_s` has lapsed and the sweeper (every `sweep_interval_s`, in each worker)
+    # hands the work out again. Work not sent `outbox_grace_s` after it was accepted is sent.
+    heartbeat_s: float = Field(default=10.0, gt=0)
+    lease_s: float = Field(default=60.0, gt=0)
+    sweep_interval_s: float = Field(default=15.0, gt=0)
+    outbox_grace_s: float = Field(default=10.0, ge=0)
+    # A training run whose worker dies this many times fails with the reason.
+    run_max_attempts: int = Field(default=2, ge=1)
+
 
 @lru_cache
 def get_common_settings() -> CommonSettings:

@@ -78,14 +78,19 @@ class WorkerTranslator(FunctionTranslator):
         return super().translate(texts, decoding)
 
 
-def service_factory(settings):  # type: ignore[no-untyped-def]
-    """ROUNDTRIP_TRANSLATOR_FACTORY=fakes:service_factory (with tests/ on PYTHONPATH)."""
+def scripted_translator(spec, settings):  # type: ignore[no-untyped-def]
+    """ROUNDTRIP_TRANSLATOR_<DIRECTION>=fakes:scripted_translator (tests/ on PYTHONPATH): the
+    plug-in path a user's own MT system takes. Optionally slow; see WorkerTranslator."""
     import os
 
     delay = float(os.environ.get("ROUNDTRIP_TEST_TRANSLATE_DELAY_S", "0"))
+    function = to_pivot if spec.source_lang == "ko" else paraphrase_back
+    translator = WorkerTranslator(spec.source_lang, spec.target_lang, function, delay_s=delay)
+    translator.output_settings = {"translator": spec.translator}
+    return translator
 
-    def make(spec):  # type: ignore[no-untyped-def]
-        function = to_pivot if spec.source_lang == "ko" else paraphrase_back
-        return WorkerTranslator(spec.source_lang, spec.target_lang, function, delay_s=delay)
 
-    return make
+SCRIPTED_TRANSLATORS = {
+    f"ROUNDTRIP_TRANSLATOR_{direction}": "fakes:scripted_translator"
+    for direction in ("KO_EN", "EN_KO", "KO_JA", "JA_KO")
+}

@@ -25,6 +25,12 @@ class EngineSettings(CommonSettings):
     revision_ko_ja: str = "main"
     model_ja_ko: str = "facebook/m2m100_418M"
     revision_ja_ko: str = "main"
+    # Another MT system for one direction: "package.module:factory", where factory(spec, settings)
+    # returns a Translator (services/augment/engine/translators/base.py). Empty: the model above.
+    translator_ko_en: str | None = None
+    translator_en_ko: str | None = None
+    translator_ko_ja: str | None = None
+    translator_ja_ko: str | None = None
     # Never reach a model hub; only local paths and the local HF cache are used.
     offline: bool = False
 
@@ -84,8 +90,6 @@ class ServiceSettings(EngineSettings):
     chunk_max_attempts: int = 3
     # Worker children are replaced once they use this much memory (KiB).
     worker_max_memory_per_child_kb: int = 12_000_000
-    # Import path ("module:function") of a translator factory; empty means transformers models.
-    translator_factory: str | None = None
     # Queues /readyz requires a live worker for.
     required_queues: str = "augment.en,augment.ja"
     # Send the /ui login cookie only over HTTPS; turn on when the API is served behind TLS.

@@ -1,10 +1,11 @@
 """Celery task of the training worker: takes a run id, materialises its inputs, runs it."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import structlog
-from celery import shared_task
+from celery import Task, shared_task
 
 from services.augment.jobs import service as jobs_service
 from services.catalog import datasets_service
@@ -12,6 +13,7 @@ from services.train import runs_repository
 from services.train.args import DataArguments, ModelArguments, RunArguments
 from services.train.run_re import main
 from services.train.schemas import TrainingCreate
+from shared.background import Every
 from shared.db.session import session_scope
 from shared.queues import TaskName
 from shared.re_data.io import write_jsonl
@@ -21,11 +23,22 @@ from shared.settings import get_common_settings
 log = structlog.get_logger(__name__)
 
 
-@shared_task(name=TaskName.RUN_EXPERIMENT, acks_late=True, reject_on_worker_lost=True, max_retries=0)
-def run_experiment(run_id: str) -> str:
+@shared_task(
+    name=TaskName.RUN_EXPERIMENT, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=0
+)
+def run_experiment(self: Task, run_id: str) -> str:
     settings = get_common_settings()
+    task_id = self.request.id
     try:
-        return _run(run_id)
+        if not _claim(run_id, task_id):
+            return "skipped"
+
+        def renew() -> None:
+            with session_scope(settings.database_url) as session:
+                runs_repository.renew_lease(session, run_id=run_id, task_id=task_id)
+
+        with Every(settings.heartbeat_s, renew, name=f"lease-{run_id}"):
+            return _run(run_id)
     except Exception as error:  # the record must say why, whatever broke
         with session_scope(settings.database_url) as session:
             run = runs_repository.get(session, run_id=run_id)
@@ -36,12 +49,28 @@ def run_experiment(run_id: str) -> str:
         raise
 
 
+def _claim(run_id: str, task_id: str | None) -> bool:
+    """This delivery holds the run now (False: it is finished, or another live delivery holds it)."""
+    settings = get_common_settings()
+    with session_scope(settings.database_url) as session:
+        lapsed_before = runs_repository.now() - timedelta(seconds=settings.lease_s)
+        run = runs_repository.claim(session, run_id=run_id, task_id=task_id, lapsed_before=lapsed_before)
+        if run is not None and run.attempts > settings.run_max_attempts:
+            runs_repository.finish(
+                session,
+                run_id=run_id,
+                status="failed",
+                error=f"the run was tried {settings.run_max_attempts} times and its worker died each time",
+            )
+            return False
+        return run is not None
+
+
 def _run(run_id: str) -> str:
     settings = get_common_settings()
     with session_scope(settings.database_url) as session:
         run = runs_repository.get(session, run_id=run_id)
-        if run is None or run.status != "queued":  # a redelivered task for a run already taken
-            return "skipped"
+        assert run is not None
         request = TrainingCreate.model_validate(run.config["request"])
         inputs_dir = Path(settings.artifacts_dir) / run_id / "inputs"
         inputs_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +95,6 @@ def _run(run_id: str) -> str:
                 raise LookupError(f"dataset {request.test_dataset_id} is gone")
             test_records = datasets_service.row_records(session, test_set.id, 0, test_set.row_count)
             test_file = str(_write(inputs_dir / "test.jsonl", test_records))
-        runs_repository.update(session, run_id=run_id, status="running")
     data = DataArguments(
         train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
         validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,

@@ -41,8 +41,13 @@ def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> Tr
         id=str(uuid.uuid4()), team_id=team_id, dataset_id=request.dataset_id,
         augmentation_ids=list(request.augmentation_ids), name=request.name, status="queued",
         config={"request": request.model_dump(mode="json")}, inputs={}, split={}, environment={},
+        task_id=str(uuid.uuid4()),
     )  # fmt: skip
     return runs_repository.add(session, run=run)
+
+
+def mark_sent(session: Session, run_id: str) -> None:
+    runs_repository.mark_sent(session, run_ids=[run_id])
 
 
 def get_run(session: Session, run_id: str, team_id: int) -> TrainingRun:

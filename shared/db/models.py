@@ -139,6 +139,12 @@ class JobChunk(Base):
     cache_hits: Mapped[int] = mapped_column(Integer, default=0)
     cache_misses: Mapped[int] = mapped_column(Integer, default=0)
     drop_counts: Mapped[dict[str, int]] = mapped_column(JsonType, default=dict)
+    # The delivery (Celery task id) that may work on the chunk; a message with another id waits
+    # until the holder's lease lapses. Null `sent_at` means the task was never sent (the outbox).
+    task_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
@@ -197,5 +203,22 @@ class TrainingRun(Base):
     history: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, default=list)  # metrics per evaluation
     artifacts_dir: Mapped[str | None] = mapped_column(Text, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+    # Delivery bookkeeping, as on job chunks: the outbox, the holder and its lease.
+    task_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class UiSession(Base):
+    """A signed-in /ui browser: the cookie holds an opaque id (stored hashed), never the API key."""
+
+    __tablename__ = "ui_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

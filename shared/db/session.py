@@ -10,13 +10,27 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.settings import get_common_settings
+
 SQLITE_BUSY_TIMEOUT_S = 60
 
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # A database that accepts TCP but never answers is an error in seconds, not a hang:
+        # libpq's connect timeout covers the whole handshake, the pool timeout a starved pool,
+        # and the statement timeout a query the server never finishes.
+        limits = get_common_settings()
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=limits.db_pool_timeout_s,
+            connect_args={
+                "connect_timeout": limits.db_connect_timeout_s,
+                "options": f"-c statement_timeout={limits.db_statement_timeout_s * 1000}",
+            },
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})

@@ -41,6 +41,11 @@ def service_env(postgres_url: str, redis_url: str, **extra: str) -> dict[str, st
         "ROUNDTRIP_MAX_UPLOAD_BYTES": "300000",
         "ROUNDTRIP_TRANSLATE_TIMEOUT_S": "30",
         "ROUNDTRIP_LOG_LEVEL": "WARNING",
+        # Short leases and frequent sweeps, so lost work comes back within seconds here.
+        "ROUNDTRIP_HEARTBEAT_S": "0.5",
+        "ROUNDTRIP_LEASE_S": "4",
+        "ROUNDTRIP_SWEEP_INTERVAL_S": "1",
+        "ROUNDTRIP_OUTBOX_GRACE_S": "2",
         **extra,
     }
 

@@ -1,6 +1,7 @@
 """Trainings requested over REST run on a real `train` worker; records and plots come back."""
 
 import pytest
+from fakes import SCRIPTED_TRANSLATORS
 from service_helpers import Worker, api_key, reset_store, service_env, wait_for_state
 
 from shared.re_data.io import read_examples
@@ -10,7 +11,7 @@ from shared.re_data.io import read_examples
 def stack(postgres_url, redis_url, make_client, tmp_path, klue_train):  # type: ignore[no-untyped-def]
     reset_store(postgres_url, redis_url)
     env = service_env(
-        postgres_url, redis_url, ROUNDTRIP_TRANSLATOR_FACTORY="fakes:service_factory",
+        postgres_url, redis_url, **SCRIPTED_TRANSLATORS,
         ROUNDTRIP_CHUNK_ROWS="100", ROUNDTRIP_ARTIFACTS_DIR=str(tmp_path / "artifacts"),
     )  # fmt: skip
     augment = Worker(env, tmp_path / "augment.log").start()

@@ -13,23 +13,18 @@ from fastapi import APIRouter, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from services.api.deps import CeleryDep, ReaderDep, SettingsDep, UowDep, WriterDep
+from services.api.deps import CeleryDep, ReaderDep, SettingsDep, UnitOfWork, UowDep, WriterDep
 from services.api.ttl_cache import TTLCache
 from services.augment.jobs import service as jobs_service
 from services.augment.jobs.schemas import AugmentationCreate, AugmentationList, AugmentationRead
 from services.evidence.report import build_report
-from shared.queues import TaskName, queue_for_language
+from shared.dispatch import ChunkTask, send_chunks
 from shared.re_data.hf import save_hf_dataset
 from shared.re_data.io import write_csv, write_jsonl
 from shared.re_data.schema import REExample
 
 router = APIRouter(prefix="/v1/augmentations", tags=["augmentations"])
 RENDER_BATCH = 500
-
-
-def send_chunks(celery: Celery, chunks: list[tuple[str, str]]) -> None:
-    for chunk_id, pivot in chunks:
-        celery.send_task(TaskName.BACK_TRANSLATE_CHUNK, args=[chunk_id], queue=queue_for_language(pivot))
 
 
 @router.post("", response_model=AugmentationRead, status_code=status.HTTP_202_ACCEPTED)
@@ -50,13 +45,22 @@ def create_augmentation(
         settings=settings,
     )
     if created:
-        chunks = jobs_service.chunk_tasks(uow.session, job)
-        uow.after_commit(lambda: send_chunks(celery, chunks))
+        tasks = jobs_service.unsent_tasks(uow.session, job)
+        uow.after_commit(lambda: _send(uow, celery, tasks))
     else:
         response.status_code = status.HTTP_200_OK
     uow.commit()
     response.headers["Location"] = f"/v1/augmentations/{job.id}"
     return jobs_service.job_status(uow.session, job)
+
+
+def _send(uow: UnitOfWork, celery: Celery, tasks: list[ChunkTask]) -> None:
+    """After the job is committed: send its chunks and record which went out. A broker that is
+    down leaves the rest unsent; the workers' sweeper sends them when it is back (the outbox)."""
+    sent = send_chunks(celery, tasks)
+    if sent:
+        jobs_service.mark_sent(uow.session, sent)
+        uow.session.commit()
 
 
 @router.get("", response_model=AugmentationList)

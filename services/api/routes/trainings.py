@@ -3,22 +3,17 @@
 from pathlib import Path
 from typing import Any
 
-from celery import Celery
 from fastapi import APIRouter, Query, status
 from fastapi.responses import FileResponse
 
 from services.api.deps import CeleryDep, ReaderDep, UowDep, WriterDep
 from services.train import trainings_service
 from services.train.schemas import ArtifactName, TrainingCreate, TrainingList, TrainingRead
+from shared.dispatch import send_run
 from shared.errors import NotFound
-from shared.queues import Queue, TaskName
 
 router = APIRouter(prefix="/v1/trainings", tags=["trainings"])
 MEDIA = {".png": "image/png", ".csv": "text/csv", ".json": "application/json"}
-
-
-def send_run(celery: Celery, run_id: str) -> None:
-    celery.send_task(TaskName.RUN_EXPERIMENT, args=[run_id], queue=Queue.TRAIN)
 
 
 @router.post("", response_model=TrainingRead, status_code=status.HTTP_202_ACCEPTED)
@@ -27,8 +22,14 @@ def create_training(
 ) -> TrainingRead:
     """Queue a run on the `train` queue: dataset + augmentation jobs, split and seeds as given."""
     run = trainings_service.create_run(session=uow.session, team_id=caller.team_id, request=request)
-    run_id = run.id
-    uow.after_commit(lambda: send_run(celery, run_id))
+    run_id, task_id = run.id, run.task_id or run.id
+
+    def send() -> None:  # a broker that is down leaves the run to the outbox: the sweeper sends it
+        if send_run(celery, run_id, task_id):
+            trainings_service.mark_sent(uow.session, run_id)
+            uow.session.commit()
+
+    uow.after_commit(send)
     uow.commit()
     return trainings_service.read(run)
 

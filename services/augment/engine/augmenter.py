@@ -22,19 +22,25 @@ TranslatorFactory = Callable[[ModelSpec], Translator]
 LegProgress = Callable[[str, str, int], None]  # pivot, leg name, texts done
 
 
-def translator_factory_from_path(path: str) -> Callable[[EngineSettings], TranslatorFactory]:
-    """Import a factory named "module:function" (e.g. a CTranslate2 backend) that takes settings."""
+def plugged_translator(path: str) -> Callable[[ModelSpec, EngineSettings], Translator]:
+    """The factory a ROUNDTRIP_TRANSLATOR_<DIRECTION> setting names ("package.module:factory")."""
     module_name, _, function_name = path.partition(":")
-    factory: Callable[[EngineSettings], TranslatorFactory] = getattr(
-        importlib.import_module(module_name), function_name
-    )
+    try:
+        factory: Callable[[ModelSpec, EngineSettings], Translator] = getattr(
+            importlib.import_module(module_name), function_name
+        )
+    except (ImportError, AttributeError, ValueError) as error:
+        raise ValueError(f"translator {path!r} cannot be imported: {error}") from None
     return factory
 
 
-def hf_translator_factory(settings: EngineSettings) -> TranslatorFactory:
-    """Each direction's configured backend: transformers or CTranslate2."""
+def configured_translators(settings: EngineSettings) -> TranslatorFactory:
+    """Each direction's translator: a plugged-in one where configured, else its model through
+    the configured backend (transformers or CTranslate2)."""
 
     def make(spec: ModelSpec) -> Translator:
+        if spec.translator:
+            return plugged_translator(spec.translator)(spec, settings)
         if spec.backend == "ct2":
             from services.augment.engine.translators.ct2 import CT2Translator
 
@@ -90,7 +96,7 @@ class Engine:
         translator_factory: TranslatorFactory | None = None,
     ):
         self.settings, self.sessions = settings, sessions
-        self.translator_factory = translator_factory or hf_translator_factory(settings)
+        self.translator_factory = translator_factory or configured_translators(settings)
         self._legs: dict[str, CachedLeg] = {}
 
     def leg(self, spec: ModelSpec) -> CachedLeg:

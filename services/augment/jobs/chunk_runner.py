@@ -6,6 +6,7 @@ transaction that marks it done, so a redelivered task never stores a row twice.
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +17,8 @@ from services.augment.engine.entities import make_strategy
 from services.augment.jobs import repository as jobs_repository
 from services.augment.jobs.schemas import AugmentationCreate
 from services.catalog import datasets_service
+from shared.background import Every
+from shared.db.models import JobChunk
 from shared.re_data.io import to_record
 from shared.re_data.schema import REExample
 
@@ -38,10 +41,20 @@ class ChunkWork:
     team: str
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Who runs the chunk (the task id of this delivery) and the lease rules it holds it under."""
+
+    task_id: str | None
+    max_attempts: int
+    lease_s: float
+    heartbeat_s: float
+
+
 def run_chunk(
-    chunk_id: str, *, engine: Engine, sessions: sessionmaker[Session], max_attempts: int
+    chunk_id: str, *, engine: Engine, sessions: sessionmaker[Session], delivery: Delivery
 ) -> ChunkOutcome:
-    work = _claim(chunk_id, sessions, max_attempts)
+    work = _claim(chunk_id, sessions, delivery)
     if isinstance(work, ChunkOutcome):
         return work
     with sessions.begin() as session:
@@ -49,14 +62,19 @@ def run_chunk(
     examples = [REExample.model_validate(record) for record in records]
     position = {example.guid: work.row_start + i for i, example in enumerate(examples)}
 
-    result = engine.run_pivot(
-        examples,
-        pivot=work.pivot,
-        strategy=make_strategy(work.request.strategy),
-        decoding=work.request.decoding,
-        variants=work.request.variants,
-        produced_by=work.team,
-    )
+    def renew() -> None:
+        with sessions.begin() as session:
+            jobs_repository.renew_lease(session, chunk_id=chunk_id, task_id=delivery.task_id)
+
+    with Every(delivery.heartbeat_s, renew, name=f"lease-{chunk_id}"):
+        result = engine.run_pivot(
+            examples,
+            pivot=work.pivot,
+            strategy=make_strategy(work.request.strategy),
+            decoding=work.request.decoding,
+            variants=work.request.variants,
+            produced_by=work.team,
+        )
     rows: list[dict[str, Any]] = [
         {
             "position": position[row.provenance.source_id],
@@ -83,18 +101,21 @@ def run_chunk(
     return ChunkOutcome.JOB_DONE if finished else ChunkOutcome.DONE
 
 
-def _claim(chunk_id: str, sessions: sessionmaker[Session], max_attempts: int) -> ChunkWork | ChunkOutcome:
+def _claim(chunk_id: str, sessions: sessionmaker[Session], delivery: Delivery) -> ChunkWork | ChunkOutcome:
     with sessions.begin() as session:
-        claimed = jobs_repository.claim_chunk(session, chunk_id=chunk_id)
+        lapsed_before = jobs_repository.now() - timedelta(seconds=delivery.lease_s)
+        claimed = jobs_repository.claim_chunk(
+            session, chunk_id=chunk_id, task_id=delivery.task_id, lapsed_before=lapsed_before
+        )
         if claimed is None:
             return ChunkOutcome.SKIPPED
         chunk, job, team = claimed
-        if chunk.attempts > max_attempts:
+        if chunk.attempts > delivery.max_attempts:
+            why = chunk.error or "its worker died each time"
             jobs_repository.fail_chunk_and_job(
                 session,
                 chunk_id=chunk_id,
-                error=f"chunk {chunk.index} ({chunk.pivot}, rows {chunk.row_start}-{chunk.row_end - 1}) was "
-                f"tried {max_attempts} times and its worker died each time",
+                error=f"{describe(chunk)} was tried {delivery.max_attempts} times and {why}",
             )
             return ChunkOutcome.GAVE_UP
         return ChunkWork(
@@ -108,6 +129,19 @@ def _claim(chunk_id: str, sessions: sessionmaker[Session], max_attempts: int) ->
         )
 
 
+def describe(chunk: JobChunk) -> str:
+    return f"chunk {chunk.index} ({chunk.pivot}, rows {chunk.row_start}-{chunk.row_end - 1})"
+
+
 def fail_job(chunk_id: str, sessions: sessionmaker[Session], error: str) -> None:
+    """Fails the chunk and its job, the reason prefixed with which chunk it was."""
     with sessions.begin() as session:
-        jobs_repository.fail_chunk_and_job(session, chunk_id=chunk_id, error=error)
+        chunk = session.get(JobChunk, chunk_id)
+        where = f"{describe(chunk)}: " if chunk is not None else ""
+        jobs_repository.fail_chunk_and_job(session, chunk_id=chunk_id, error=f"{where}{error}")
+
+
+def retry_later(chunk_id: str, sessions: sessionmaker[Session], why: str) -> None:
+    """Back to pending for another try, remembering why this one ended."""
+    with sessions.begin() as session:
+        jobs_repository.release_chunk(session, chunk_id=chunk_id, error=why)

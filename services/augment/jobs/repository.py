@@ -4,7 +4,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.db.models import (
@@ -18,6 +18,7 @@ from shared.db.models import (
     JobState,
     Team,
 )
+from shared.dispatch import ChunkTask
 
 LIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.SUCCEEDED.value)
 
@@ -67,32 +68,113 @@ def chunk_progress(session: Session, *, job_id: str) -> Sequence[Any]:
     ).all()  # fmt: skip
 
 
-def pending_chunk_ids(session: Session, *, job_id: str) -> list[tuple[str, str]]:
+def unsent_chunk_tasks(session: Session, *, job_id: str) -> list[ChunkTask]:
     rows = session.execute(
-        select(JobChunk.id, JobChunk.pivot).where(
-            JobChunk.job_id == job_id,
-            JobChunk.state.in_([ChunkState.PENDING.value, ChunkState.RUNNING.value]),
+        select(JobChunk.id, JobChunk.pivot, JobChunk.task_id).where(
+            JobChunk.job_id == job_id, JobChunk.state == ChunkState.PENDING.value, JobChunk.sent_at.is_(None)
         )
     )
-    return [(chunk_id, pivot) for chunk_id, pivot in rows]
+    return [ChunkTask(chunk_id, pivot, task_id or chunk_id) for chunk_id, pivot, task_id in rows]
 
 
-def claim_chunk(session: Session, *, chunk_id: str) -> tuple[JobChunk, AugmentationJob, str] | None:
-    """Lock a chunk and its job for this attempt; None when there is nothing to do any more."""
+def claim_chunk(
+    session: Session, *, chunk_id: str, task_id: str | None, lapsed_before: datetime
+) -> tuple[JobChunk, AugmentationJob, str] | None:
+    """Lock a chunk and its job for this delivery; None when there is nothing to do here: the
+    chunk is finished, or a delivery holds it and its lease has not lapsed (even a redelivery of
+    the same message waits: its first holder may still be at work)."""
     chunk = session.scalar(select(JobChunk).where(JobChunk.id == chunk_id).with_for_update())
     if chunk is None or chunk.state in (ChunkState.DONE.value, ChunkState.FAILED.value):
+        return None
+    if chunk.state == ChunkState.RUNNING.value and not _lapsed(chunk, lapsed_before):
         return None
     job = session.scalar(select(AugmentationJob).where(AugmentationJob.id == chunk.job_id).with_for_update())
     if job is None or job.state in FINISHED_JOB_STATES:
         return None
     team_name = session.scalar(select(Team.name).where(Team.id == job.team_id)) or ""
     chunk.attempts += 1
-    chunk.state = ChunkState.RUNNING.value
-    chunk.started_at = now()
+    chunk.state, chunk.task_id = ChunkState.RUNNING.value, task_id
+    chunk.started_at = chunk.heartbeat_at = now()
     if job.state == JobState.QUEUED.value:
         job.state = JobState.RUNNING.value
         job.started_at = now()
     return chunk, job, team_name
+
+
+def _lapsed(chunk: JobChunk, lapsed_before: datetime) -> bool:
+    renewed = chunk.heartbeat_at or chunk.started_at
+    return renewed is None or aware(renewed) < lapsed_before
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every one stored here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def renew_lease(session: Session, *, chunk_id: str, task_id: str | None) -> bool:
+    """The holder's heartbeat; False when the chunk is no longer this delivery's."""
+    renewed = session.execute(
+        update(JobChunk)
+        .where(
+            JobChunk.id == chunk_id, JobChunk.task_id == task_id, JobChunk.state == ChunkState.RUNNING.value
+        )
+        .values(heartbeat_at=now())
+    )
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+
+def release_chunk(session: Session, *, chunk_id: str, error: str) -> None:
+    """Back to pending for another try (its attempts stay counted), saying why."""
+    session.execute(
+        update(JobChunk)
+        .where(JobChunk.id == chunk_id, JobChunk.state == ChunkState.RUNNING.value)
+        .values(state=ChunkState.PENDING.value, error=error)
+    )
+
+
+def mark_sent(session: Session, *, chunk_ids: Sequence[str]) -> None:
+    if chunk_ids:
+        session.execute(update(JobChunk).where(JobChunk.id.in_(list(chunk_ids))).values(sent_at=now()))
+
+
+def _live_job_chunks() -> Any:
+    return (
+        select(JobChunk)
+        .join(AugmentationJob, AugmentationJob.id == JobChunk.job_id)
+        .where(AugmentationJob.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]))
+    )
+
+
+def unsent_chunks(session: Session, *, accepted_before: datetime) -> Sequence[JobChunk]:
+    """Pending chunks of live jobs whose task was never sent (the broker was down, the API died)."""
+    return session.scalars(
+        _live_job_chunks()
+        .where(
+            JobChunk.state == ChunkState.PENDING.value,
+            JobChunk.sent_at.is_(None),
+            AugmentationJob.created_at < accepted_before,
+        )
+        .with_for_update(of=JobChunk, skip_locked=True)
+    ).all()
+
+
+def lapsed_chunks(session: Session, *, lapsed_before: datetime) -> Sequence[JobChunk]:
+    """Running chunks of live jobs whose holder stopped renewing its lease."""
+    renewed = func.coalesce(JobChunk.heartbeat_at, JobChunk.started_at)
+    return session.scalars(
+        _live_job_chunks()
+        .where(JobChunk.state == ChunkState.RUNNING.value, renewed < lapsed_before)
+        .with_for_update(of=JobChunk, skip_locked=True)
+    ).all()
+
+
+def waiting_chunks(session: Session, *, sent_before: datetime) -> Sequence[JobChunk]:
+    """Pending chunks of live jobs sent a while ago: their message waits in a queue, or is lost."""
+    return session.scalars(
+        _live_job_chunks()
+        .where(JobChunk.state == ChunkState.PENDING.value, JobChunk.sent_at < sent_before)
+        .with_for_update(of=JobChunk, skip_locked=True)
+    ).all()
 
 
 def dataset_of(session: Session, *, job: AugmentationJob) -> Dataset:
@@ -150,7 +232,7 @@ def fail_chunk_and_job(session: Session, *, chunk_id: str, error: str) -> None:
     chunk = session.get(JobChunk, chunk_id)
     if chunk is None:
         return
-    chunk.state, chunk.finished_at = ChunkState.FAILED.value, now()
+    chunk.state, chunk.finished_at, chunk.error = ChunkState.FAILED.value, now(), error
     session.execute(
         update(AugmentationJob)
         .where(AugmentationJob.id == chunk.job_id, AugmentationJob.state.not_in(FINISHED_JOB_STATES))

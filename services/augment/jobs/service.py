@@ -18,6 +18,7 @@ from services.augment.jobs.schemas import AugmentationCreate, AugmentationRead, 
 from services.augment.jobs.translations import served_model
 from services.catalog import datasets_service
 from shared.db.models import AugmentationJob, ChunkState, JobChunk, JobState
+from shared.dispatch import ChunkTask
 from shared.errors import Conflict, Unprocessable, found
 from shared.re_data.schema import REExample
 
@@ -74,6 +75,7 @@ def create_job(
             index=index,
             row_start=start,
             row_end=min(start + chunk_rows, dataset.row_count),
+            task_id=str(uuid.uuid4()),
         )
         for pivot in sorted(set(request.pivots))
         for index, start in enumerate(range(0, dataset.row_count, chunk_rows))
@@ -98,9 +100,13 @@ def create_job(
     return job, True
 
 
-def chunk_tasks(session: Session, job: AugmentationJob) -> list[tuple[str, str]]:
-    """(chunk id, pivot) of every chunk still to do; sending them again is harmless."""
-    return jobs_repository.pending_chunk_ids(session, job_id=job.id)
+def unsent_tasks(session: Session, job: AugmentationJob) -> list[ChunkTask]:
+    """The job's chunks whose task is not sent yet (all of them, for a new job)."""
+    return jobs_repository.unsent_chunk_tasks(session, job_id=job.id)
+
+
+def mark_sent(session: Session, chunk_ids: Sequence[str]) -> None:
+    jobs_repository.mark_sent(session, chunk_ids=chunk_ids)
 
 
 def job_status(session: Session, job: AugmentationJob) -> AugmentationRead:

@@ -7,6 +7,7 @@ model once and its children are recycled when they grow past the memory limit.
 from celery.signals import worker_ready
 
 from services.augment.config import get_service_settings
+from shared.background import Every
 from shared.celery_app import make_celery
 from shared.logging import configure_logging
 
@@ -34,3 +35,11 @@ def record_served_models(**_: object) -> None:
     from services.augment.worker.tasks import record_model_revisions
 
     record_model_revisions()
+
+
+@worker_ready.connect
+def start_sweeper(**_: object) -> None:
+    """Each worker's main process sweeps on a timer; an advisory lock lets one sweep at a time."""
+    from services.augment.worker.sweep import sweep_once
+
+    Every(settings.sweep_interval_s, lambda: sweep_once(celery_app, settings), name="chunk-sweeper").start()

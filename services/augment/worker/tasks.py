@@ -5,15 +5,16 @@ from typing import Any
 
 import structlog
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import DBAPIError
 
 from services.augment.config import get_service_settings
-from services.augment.engine.augmenter import Engine, translator_factory_from_path
+from services.augment.engine.augmenter import Engine
 from services.augment.engine.decoding import DecodingSettings
 from services.augment.engine.registry import effective_revision, model_spec
 from services.augment.engine.translators.base import ModelUnavailableError
 from services.augment.jobs import models_repository
-from services.augment.jobs.chunk_runner import ChunkOutcome, fail_job, run_chunk
+from services.augment.jobs.chunk_runner import ChunkOutcome, Delivery, fail_job, retry_later, run_chunk
 from shared.db.session import session_factory
 from shared.queues import TaskName
 
@@ -25,12 +26,7 @@ TRANSIENT = (DBAPIError, ConnectionError, TimeoutError)
 @cache
 def engine() -> Engine:
     """One engine per worker process: each model is loaded once, on first use."""
-    factory = (
-        translator_factory_from_path(settings.translator_factory)(settings)
-        if settings.translator_factory
-        else None
-    )
-    return Engine(settings, session_factory(settings.database_url), translator_factory=factory)
+    return Engine(settings, session_factory(settings.database_url))
 
 
 @shared_task(
@@ -45,13 +41,30 @@ def engine() -> Engine:
     max_retries=5,
 )
 def back_translate_chunk(self: Task, chunk_id: str) -> str:
+    """Every way a chunk ends is recorded: done; back to pending after its time limit (retried,
+    its attempts counted); failed with the reason for a missing model or any other error. A
+    transient backend error is retried with backoff, and if it outlasts the retries the chunk's
+    lease lapses and the sweeper sends it again."""
     sessions = session_factory(settings.database_url)
+    delivery = Delivery(
+        task_id=self.request.id,
+        max_attempts=settings.chunk_max_attempts,
+        lease_s=settings.lease_s,
+        heartbeat_s=settings.heartbeat_s,
+    )
     try:
-        outcome = run_chunk(
-            chunk_id, engine=engine(), sessions=sessions, max_attempts=settings.chunk_max_attempts
-        )
+        outcome = run_chunk(chunk_id, engine=engine(), sessions=sessions, delivery=delivery)
+    except SoftTimeLimitExceeded:
+        retry_later(chunk_id, sessions, f"went over its time limit of {settings.chunk_time_limit_s} s")
+        raise self.retry(countdown=1, max_retries=None) from None
+    except TRANSIENT:
+        raise
     except ModelUnavailableError as error:  # retrying cannot help: fail the job with the reason
         fail_job(chunk_id, sessions, str(error))
+        return ChunkOutcome.GAVE_UP.value
+    except Exception as error:  # a bug or a bad input: retrying would fail the same way
+        log.exception("chunk_failed", chunk_id=chunk_id)
+        fail_job(chunk_id, sessions, f"failed: {type(error).__name__}: {str(error)[:500]}")
         return ChunkOutcome.GAVE_UP.value
     log.info("chunk_finished", chunk_id=chunk_id, outcome=outcome.value, task_id=self.request.id)
     return outcome.value

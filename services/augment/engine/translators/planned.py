@@ -8,7 +8,7 @@ from typing import Any
 
 from services.augment.config import EngineSettings
 from services.augment.engine.decoding import DecodingSettings
-from services.augment.engine.registry import ModelSpec, effective_revision, output_settings
+from services.augment.engine.registry import COMMIT, ModelSpec, effective_revision, output_settings
 from services.augment.engine.translators.batching import plan_batches
 
 # Decodes one batch of token ids: one list of `num_return_sequences` outputs per input.
@@ -19,9 +19,18 @@ class PlannedTranslator(ABC):
     def __init__(self, spec: ModelSpec, settings: EngineSettings):
         self.spec, self.settings = spec, settings
         self.source_lang, self.target_lang = spec.source_lang, spec.target_lang
-        self.model, self.revision = spec.model, effective_revision(spec)
+        self.model, self._revision = spec.model, effective_revision(spec)
         self.output_settings = output_settings(settings, spec)
         self.generate_calls = 0  # batches sent to the model
+
+    @property
+    def revision(self) -> str:
+        """The resolved commit; a hub model known only by a moving ref (not downloaded yet) is
+        loaded first, so no output is ever keyed under `main`."""
+        if not self.spec.is_local and not COMMIT.fullmatch(self._revision):
+            self.tokenizer()
+            self._revision = effective_revision(self.spec)
+        return self._revision
 
     @abstractmethod
     def tokenizer(self) -> Any:
