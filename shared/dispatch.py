@@ -28,6 +28,7 @@ def send_chunks(celery: Celery, tasks: Sequence[ChunkTask]) -> list[str]:
                 args=[task.chunk_id],
                 queue=queue_for_language(task.pivot),
                 task_id=task.task_id,
+                ignore_result=True,  # job state lives in Postgres; no result-store round trip
             )
         except Exception as error:
             log.warning("send_failed", chunk_id=task.chunk_id, error=f"{type(error).__name__}: {error}")
@@ -38,7 +39,9 @@ def send_chunks(celery: Celery, tasks: Sequence[ChunkTask]) -> list[str]:
 
 def send_run(celery: Celery, run_id: str, task_id: str) -> bool:
     try:
-        celery.send_task(TaskName.RUN_EXPERIMENT, args=[run_id], queue=Queue.TRAIN, task_id=task_id)
+        celery.send_task(
+            TaskName.RUN_EXPERIMENT, args=[run_id], queue=Queue.TRAIN, task_id=task_id, ignore_result=True
+        )
     except Exception as error:
         log.warning("send_failed", run_id=run_id, error=f"{type(error).__name__}: {error}")
         return False

@@ -56,7 +56,9 @@ def fake_factory(overrides: dict[str, FunctionTranslator] | None = None):  # typ
     return make
 
 
-POISON = "POISON"
+POISON = "POISON"  # kills the worker process
+SLOW = "SLOWPOKE"  # outlasts the chunk's time limit
+BROKEN = "BROKEN"  # raises an ordinary exception
 
 
 class WorkerTranslator(FunctionTranslator):
@@ -74,6 +76,10 @@ class WorkerTranslator(FunctionTranslator):
 
         if any(POISON in text for text in texts):
             os.kill(os.getpid(), signal.SIGKILL)
+        if any(SLOW in text for text in texts):  # longer than any chunk time limit in the tests
+            time.sleep(120)
+        if any(BROKEN in text for text in texts):
+            raise ValueError("this translator cannot translate a BROKEN text")
         time.sleep(self.delay_s)
         return super().translate(texts, decoding)
 

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+import kombu.exceptions
+import redis
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -41,7 +44,34 @@ def error_body(message: str, details: Any = None) -> dict[str, Any]:
     return {"error": message, "details": details} if details is not None else {"error": message}
 
 
+RETRY_AFTER_S = "5"
+# A backend that is down or does not answer: 503 and when to try again, never a bare 500.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,  # cannot connect, connection lost, statement timeout
+    sqlalchemy.exc.TimeoutError,  # no pooled connection came free
+    sqlalchemy.exc.InterfaceError,
+    redis.RedisError,
+    kombu.exceptions.OperationalError,
+    ConnectionError,
+)
+
+
 def install_handlers(app: FastAPI) -> None:
+    for kind in UNAVAILABLE:
+
+        @app.exception_handler(kind)
+        async def unavailable(_: Request, error: Exception) -> JSONResponse:
+            which = (
+                "the broker"
+                if isinstance(error, redis.RedisError | kombu.exceptions.OperationalError)
+                else ("the database")
+            )
+            return JSONResponse(
+                error_body(f"{which} is unavailable; try again shortly"),
+                503,
+                headers={"Retry-After": RETRY_AFTER_S},
+            )
+
     @app.exception_handler(AppError)
     async def app_error(_: Request, error: AppError) -> JSONResponse:
         status = status_of(error)

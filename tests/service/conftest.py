@@ -40,14 +40,28 @@ def make_client(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def
         from services.api import deps
         from services.api.main import create_app
         from services.augment.config import get_service_settings
+        from shared.settings import get_common_settings
 
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         get_service_settings.cache_clear()
+        get_common_settings.cache_clear()
         deps._celery.cache_clear()
         return TestClient(create_app())
 
     yield build
     from services.augment.config import get_service_settings
+    from shared.settings import get_common_settings
 
     get_service_settings.cache_clear()
+    get_common_settings.cache_clear()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """The fault suite's table: one line per fault, what happened and within which bound."""
+    from service_helpers import FAULTS
+
+    if FAULTS:
+        terminalreporter.section("faults: every accepted job or run ended, rows exactly once")
+        for line in FAULTS:
+            terminalreporter.write_line(line)

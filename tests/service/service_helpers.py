@@ -113,3 +113,7 @@ def wait_for_state(
         if time.monotonic() > deadline:
             raise AssertionError(f"job {job_id} still {body['state']} after {timeout}s: {body}")
         time.sleep(0.3)
+
+
+# One line per fault of the fault suite (tests/service/test_faults.py), printed at the end of the run.
+FAULTS: list[str] = []

@@ -12,7 +12,12 @@ class Translator(Protocol):
     source_lang: str
     target_lang: str
     model: str
-    revision: str
+
+    @property
+    def revision(self) -> str:
+        """The exact version behind every output: a commit, a content hash, a version string."""
+        ...
+
     # What else changes the output (backend, precision, truncation): part of the cache key.
     output_settings: dict[str, Any]
 
