@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from services.api.body_limit import BodySizeLimit
 from services.api.edge import checked_parameters
 from services.api.errors import install_handlers
+from services.api.json_guard import JsonGuard
 from services.api.routes import augmentations, datasets, health, models, translations
 from services.api.routes import trainings as trainings
 from services.api.server_timing import ServerTiming
@@ -37,6 +38,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(checked_parameters)],
     )
+    app.add_middleware(JsonGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     install_handlers(app)

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from services.catalog import datasets_repository
 from shared.db.models import Dataset
-from shared.errors import found
+from shared.errors import Unprocessable, found
 from shared.re_data.formats import DataFormat, detect_format
 from shared.re_data.io import parse_examples, rows_fingerprint, to_record
 from shared.re_data.labels import UNLABELED
 from shared.re_data.schema import REExample
+from shared.re_data.text import text_problem
 
 
 def create_dataset(
@@ -28,9 +29,21 @@ def create_dataset(
     allow_unlabeled: bool = False,
 ) -> Dataset:
     """Raises DataFormatError (every bad line) before anything is written."""
+    check_name(name)
     examples = parse_examples(data, filename, fmt, allow_unlabeled=allow_unlabeled)
     source_format = (fmt or detect_format(filename, data[:64].decode("utf-8", "ignore"))).value
     return store(session=session, team_id=team_id, name=name, examples=examples, source_format=source_format)
+
+
+MAX_NAME_CHARS = 256  # the column's length
+
+
+def check_name(name: str) -> None:
+    problem = text_problem(name) or (
+        f"longer than {MAX_NAME_CHARS} characters" if len(name) > MAX_NAME_CHARS else None
+    )
+    if problem:
+        raise Unprocessable(f"name: {problem}", details=[{"field": "name", "message": problem}])
 
 
 def create_from_rows(*, session: Session, team_id: int, name: str, rows: list[dict[str, Any]]) -> Dataset:

@@ -5,33 +5,35 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.fields import Id, ModelName, Name
+
 
 class TrainingCreate(BaseModel):
     """One run of the users' matrix: a dataset plus any subset of its augmentation jobs."""
 
     model_config = ConfigDict(extra="forbid")
 
-    dataset_id: str
-    augmentation_ids: list[str] = Field(default_factory=list, max_length=8)
+    dataset_id: Id
+    augmentation_ids: list[Id] = Field(default_factory=list, max_length=8)
     # An uploaded test set (labels ignored): its label prior is estimated and a predicted test
     # micro-F1 (validation reweighted to that prior) is recorded with the run.
-    test_dataset_id: str | None = None
+    test_dataset_id: Id | None = None
     # A run of this team with a test estimate: training rows are weighted to its estimated test prior.
-    match_prior_of: str | None = None
-    name: str | None = None
+    match_prior_of: Id | None = None
+    name: Name | None = None
     family: Literal["baseline", "transformer"] = "baseline"
-    model_name_or_path: str = "klue/roberta-small"
-    seed: int = 42
-    split_seed: int = 42
+    model_name_or_path: ModelName = "klue/roberta-small"
+    seed: int = Field(default=42, ge=0, le=2**32 - 1)
+    split_seed: int = Field(default=42, ge=0, le=2**32 - 1)
     validation_fraction: float = Field(default=0.1, gt=0, lt=0.5)
     group_by: Literal["sentence", "entity_cluster"] = "sentence"
     no_relation_keep: float = Field(default=1.0, gt=0, le=1)
     class_weight: Literal["balanced"] | None = None
     marker_style: Literal["punct", "special"] = "punct"
-    epochs: float = Field(default=3.0, gt=0)
-    max_steps: int = -1
-    batch_size: int = Field(default=32, ge=1)
-    learning_rate: float = Field(default=5e-5, gt=0)
+    epochs: float = Field(default=3.0, gt=0, le=1000)
+    max_steps: int = Field(default=-1, ge=-1, le=10_000_000)
+    batch_size: int = Field(default=32, ge=1, le=65_536)
+    learning_rate: float = Field(default=5e-5, gt=0, le=10)
     fp16: bool = False
     bf16: bool = False
     report_to: Literal["none", "tensorboard", "mlflow", "wandb"] = "none"

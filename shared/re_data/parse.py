@@ -30,6 +30,10 @@ def parse_record(
     if not isinstance(raw, Mapping):
         errors.add(None, f"expected an object, got {type(raw).__name__}")
         return None, errors.errors
+    for where, why in _unstorable_texts(raw):
+        errors.add(where, why)
+    if errors.errors:
+        return None, errors.errors
 
     sentence = raw.get("sentence")
     if not isinstance(sentence, str) or not sentence.strip():
@@ -44,9 +48,13 @@ def parse_record(
     guid = raw.get("guid", raw.get("id"))
     if guid is not None and not isinstance(guid, str | int):
         errors.add("guid", "must be a string or an integer")
+    elif guid is not None and len(str(guid)) > MAX_GUID_CHARS:
+        errors.add("guid", f"longer than {MAX_GUID_CHARS} characters")
     source = raw.get("source")
     if source is not None and not isinstance(source, str):
         errors.add("source", "must be a string")
+    elif source is not None and len(source) > MAX_SOURCE_CHARS:
+        errors.add("source", f"longer than {MAX_SOURCE_CHARS} characters")
     provenance = _parse_provenance(raw.get("provenance"), errors)
 
     if errors.errors or sentence is None:
@@ -65,6 +73,32 @@ def parse_record(
         ),
         [],
     )
+
+
+MAX_GUID_CHARS = 256  # the stored column's length
+MAX_SOURCE_CHARS = 256
+MAX_DEPTH = 16  # a KLUE-RE row nests three levels; deeper is not a row
+
+
+def _unstorable_texts(value: Any, field: str = "", depth: int = 0) -> list[tuple[str | None, str]]:
+    """Every key or string (at any depth) a store cannot keep as-is, by field path."""
+    if depth > MAX_DEPTH:
+        return [(field or None, f"nested deeper than {MAX_DEPTH} levels")]
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return [(field or None, problem)] if problem else []
+    found: list[tuple[str | None, str]] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            path = f"{field}.{key}" if field else str(key)
+            if isinstance(key, str) and (problem := text_problem(key)):
+                found.append((field or None, f"a key {problem}"))
+                continue
+            found += _unstorable_texts(item, path, depth + 1)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found += _unstorable_texts(item, f"{field}[{index}]", depth + 1)
+    return found
 
 
 def _parse_entity(value: Any, name: str, sentence: str | None, errors: _Collector) -> Entity | None:

@@ -3,7 +3,7 @@ import unicodedata
 from services.augment.config import EngineSettings
 from services.augment.engine.cache_key import leg_cache_key, normalise_source
 from services.augment.engine.decoding import DecodingMode, DecodingSettings
-from services.augment.engine.registry import model_spec, output_settings
+from services.augment.engine.registry import effective_revision, model_spec, output_settings
 
 BASE = {"source_lang": "ko", "target_lang": "en", "model": "m", "revision": "r"}
 
@@ -78,3 +78,25 @@ def test_backend_precision_and_truncation_change_the_key() -> None:
     # ct2 settings do not touch a direction served by transformers
     hf_only = [base, base.model_copy(update={"ct2_quantization": "float16"})]
     assert len({key("x", outputs=output_settings(s, model_spec(s, "ko", "en"))) for s in hf_only}) == 1
+
+
+def test_a_plugged_in_translator_changes_the_key() -> None:
+    base = EngineSettings()
+    plugged = base.model_copy(update={"translator_ko_en": "mycompany.mt:factory"})
+    other = base.model_copy(update={"translator_ko_en": "mycompany.mt:other"})
+    keys = {key("x", outputs=output_settings(s, model_spec(s, "ko", "en"))) for s in (base, plugged, other)}
+    assert len(keys) == 3
+
+
+def test_a_moving_ref_is_keyed_by_the_commit_it_resolves_to(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    spec = model_spec(EngineSettings(), "ko", "en")
+    assert effective_revision(spec) == "main"  # not downloaded: nothing to resolve yet
+    refs = tmp_path / "models--Helsinki-NLP--opus-mt-ko-en" / "refs"
+    refs.mkdir(parents=True)
+    (refs / "main").write_text("a" * 40)
+    assert effective_revision(spec) == "a" * 40
+    (refs / "main").write_text("b" * 40)  # the ref moved: so does every key
+    assert effective_revision(spec) == "b" * 40
+    pinned = model_spec(EngineSettings(revision_ko_en="c" * 40), "ko", "en")
+    assert effective_revision(pinned) == "c" * 40

@@ -85,6 +85,19 @@ def test_variants_come_back_per_input(settings: EngineSettings, backend: str) ->
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_sampled_output_does_not_depend_on_its_batch_mates(settings: EngineSettings, backend: str) -> None:
+    translator = make(settings, backend)
+    sampling = DecodingSettings(
+        mode=DecodingMode.SAMPLE, num_return_sequences=2, top_k=50, max_new_tokens=8, seed=7
+    )
+    alone = translator.translate(["이순신은 장군이다."], sampling)
+    crowd = translator.translate(["삼성전자는 기업이다.", "이순신은 장군이다.", "가나다라"], sampling)
+    assert crowd[1] == alone[0]
+    reseeded = translator.translate(["이순신은 장군이다."], sampling.model_copy(update={"seed": 8}))
+    assert len(reseeded[0]) == 2  # another seed is another (valid) draw
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_model_generation_defaults_never_leak_in(
     settings: EngineSettings, backend: str, tmp_path: Path
 ) -> None:

@@ -83,8 +83,8 @@ def test_lone_surrogates_and_nul_bytes_are_refused(api, sentence: str, field_mes
     body = json.dumps({"name": "bad", "rows": [records()[1], row]})  # escaped: survives transport
     answer = client.post("/v1/datasets", headers=headers | {"content-type": "application/json"}, content=body)
     assert answer.status_code == 422, answer.text
-    [detail] = answer.json()["details"]
-    assert detail["line"] == 2 and field_message in detail["message"]
+    [detail] = answer.json()["details"]  # caught at the edge: the field's path in the body
+    assert detail["field"] == "rows[1].sentence" and field_message in detail["message"]
     assert stored_counts(url) == (0, 0)
 
 
@@ -254,3 +254,63 @@ def test_hostile_ids_are_a_422_naming_the_parameter_and_never_echoed(api, path: 
     assert answer.status_code == 422, answer.text
     assert answer.json()["details"][0]["field"] == field
     assert len(answer.text) < 400  # a 5,000-character id is not sent back
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+HOSTILE_BODIES = [
+    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"seed": 1208925819614629174706176}}',
+     "decoding.seed"),
+    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"temperature": NaN}}', "body"),
+    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"length_penalty": -Infinity}}', "body"),
+    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"top_p": 1e999}}', "body"),
+    ("/v1/augmentations", '{"dataset_id": "d\\u0000", "pivots": ["en"]}', "dataset_id"),
+    ("/v1/augmentations", '{"dataset_id": "' + "d" * 100 + '", "pivots": ["en"]}', "dataset_id"),
+    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "extra": ' + DEEP + "}", "body"),
+    ("/v1/translations", '{"source_lang": "ko", "target_lang": "en", "texts": ["a\\ud800b"]}', "texts[0]"),
+    ("/v1/translations/lookup", '{"source_lang": "ko", "target_lang": "en", "texts": ["\\u0000"]}', "texts[0]"),
+    ("/v1/trainings", '{"dataset_id": "d", "seed": -1}', "seed"),
+    ("/v1/trainings", '{"dataset_id": "d", "name": "' + "n" * 300 + '"}', "name"),
+    ("/v1/datasets", '{"name": "' + "n" * 300 + '", "rows": [{}]}', "name"),
+    ("/v1/datasets", '{"name": "x", "rows": [{"guid": "g\\u0000", "sentence": "s"}]}', "rows[0].guid"),
+    ("/v1/datasets", "{not json", "body"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "body", "field"), HOSTILE_BODIES)
+def test_hostile_bodies_are_a_4xx_naming_the_field(api, path: str, body: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-hostile-body") | {"Content-Type": "application/json"}
+    before = stored_counts(url)
+    answer = client.post(path, headers=headers, content=body.encode())
+    assert 400 <= answer.status_code < 500 and answer.status_code == 422, answer.text
+    fields = [detail.get("field") for detail in answer.json().get("details", [])]
+    assert any(f is not None and f.endswith(field.split(".")[-1]) for f in fields) or field in answer.text, (
+        answer.text
+    )
+    assert len(answer.text) < 2000  # the hostile value is not echoed back whole
+    assert stored_counts(url) == before
+
+
+def test_upload_names_and_guids_that_no_column_holds_are_refused(api) -> None:  # type: ignore[no-untyped-def]
+    client, url = api
+    headers = api_key(url, "team-names")
+    row = records()[0]
+    long_name = client.post(
+        "/v1/datasets",
+        headers=headers,
+        files={"file": ("t.jsonl", jsonl_bytes([row]))},
+        data={"name": "n" * 1000},
+    )
+    assert long_name.status_code == 422 and long_name.json()["details"][0]["field"] == "name"
+    long_guid = client.post(
+        "/v1/datasets", headers=headers, files={"file": ("t.jsonl", jsonl_bytes([row | {"guid": "g" * 300}]))}
+    )
+    assert long_guid.status_code == 422, long_guid.text
+    assert long_guid.json()["details"][0]["field"] == "guid" and long_guid.json()["details"][0]["line"] == 1
+    bad_source = client.post(
+        "/v1/datasets",
+        headers=headers,
+        files={"file": ("t.jsonl", jsonl_bytes([row | {"source": "a\x00b"}]))},
+    )
+    assert bad_source.status_code == 422 and bad_source.json()["details"][0]["field"] == "source"
+    assert stored_counts(url) == (0, 0)

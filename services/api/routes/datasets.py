@@ -47,7 +47,13 @@ async def upload_dataset(request: Request, uow: UowDep, caller: WriterDep) -> Da
     elif content_type == "application/json":
         try:
             body = DatasetCreate.model_validate(json.loads(await request.body()))
-        except (ValueError, ValidationError) as error:
+        except ValidationError as error:
+            details = [
+                {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+                for e in error.errors()
+            ]
+            raise Unprocessable("invalid request", details=details) from None
+        except ValueError as error:
             raise Unprocessable(f"invalid JSON body: {str(error).splitlines()[0]}") from None
 
         def create() -> DatasetRead:

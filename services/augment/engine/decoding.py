@@ -20,16 +20,18 @@ class DecodingSettings(BaseModel):
 
     mode: DecodingMode = DecodingMode.BEAM
     num_beams: int = Field(default=4, ge=1, le=32)
-    top_k: int = Field(default=0, ge=0, description="0 disables top-k (sampling only)")
+    top_k: int = Field(default=0, ge=0, le=100_000, description="0 disables top-k (sampling only)")
     top_p: float = Field(default=1.0, gt=0.0, le=1.0, description="sampling only")
-    temperature: float = Field(default=1.0, gt=0.0, description="sampling only")
+    temperature: float = Field(default=1.0, gt=0.0, le=100.0, description="sampling only")
     num_return_sequences: int = Field(default=1, ge=1, le=16)
     max_new_tokens: int = Field(default=256, ge=1, le=1024)
-    min_new_tokens: int = Field(default=0, ge=0)
-    repetition_penalty: float = Field(default=1.0, gt=0.0)
-    no_repeat_ngram_size: int = Field(default=0, ge=0)
-    length_penalty: float = 1.0
-    seed: int = 0
+    min_new_tokens: int = Field(default=0, ge=0, le=1024)
+    repetition_penalty: float = Field(default=1.0, gt=0.0, le=100.0)
+    no_repeat_ngram_size: int = Field(default=0, ge=0, le=64)
+    length_penalty: float = Field(default=1.0, ge=-100.0, le=100.0)
+    # Seeds every sampled row on its own (with the row's text), so an output never depends on
+    # its batch-mates; within what torch and numpy accept.
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
     @model_validator(mode="after")
     def _consistent(self) -> "DecodingSettings":

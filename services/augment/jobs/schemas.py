@@ -6,13 +6,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.augment.engine.decoding import DecodingSettings
+from shared.fields import Id, ModelName, Pivot, Revision, Text
 
 
 class AugmentationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    dataset_id: str
-    pivots: list[str] = Field(min_length=1, max_length=2)
+    dataset_id: Id
+    pivots: list[Pivot] = Field(min_length=1, max_length=2)
     decoding: DecodingSettings = DecodingSettings()
     variants: int = Field(default=1, ge=1, le=16)
     strategy: Literal["locate", "protect"] = "locate"
@@ -53,10 +54,10 @@ class TranslationRequest(BaseModel):
 
     source_lang: Literal["ko", "en", "ja"]
     target_lang: Literal["ko", "en", "ja"]
-    texts: list[str] = Field(min_length=1)
+    texts: list[Text] = Field(min_length=1)
     decoding: DecodingSettings = DecodingSettings()
-    model: str | None = Field(default=None, description="default: the model the workers serve")
-    revision: str | None = None
+    model: ModelName | None = Field(default=None, description="default: the model the workers serve")
+    revision: Revision | None = None
 
 
 class TranslationHit(BaseModel):

@@ -2,14 +2,21 @@
 the batching plan (identical sources once, length-sorted batches under a token budget), and the
 results back in input order. A backend only says how to decode one planned batch."""
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from services.augment.config import EngineSettings
-from services.augment.engine.decoding import DecodingSettings
+from services.augment.engine.decoding import DecodingMode, DecodingSettings
 from services.augment.engine.registry import COMMIT, ModelSpec, effective_revision, output_settings
 from services.augment.engine.translators.batching import plan_batches
+
+
+def row_seed(seed: int, text: str) -> int:
+    """The sampling seed of one row: stable across processes, batches and machines."""
+    return int.from_bytes(hashlib.sha256(f"{seed}\x00{text}".encode()).digest()[:4], "big")
+
 
 # Decodes one batch of token ids: one list of `num_return_sequences` outputs per input.
 BatchDecoder = Callable[[list[list[int]]], list[list[str]]]
@@ -54,6 +61,16 @@ class PlannedTranslator(ABC):
         )
         first_of = {u: i for i, u in reversed(list(enumerate(plan.index_of)))}
         unique_outputs: list[list[str]] = [[] for _ in plan.unique_texts]
+        if decoding.mode is DecodingMode.SAMPLE:
+            # One seed per row (from the call's seed and the row's text), decoded on its own: a
+            # sampled output is the same whatever rows share its call, as its cache key promises.
+            for unique_index, text in enumerate(plan.unique_texts):
+                seeded = decoding.model_copy(update={"seed": row_seed(decoding.seed, text)})
+                unique_outputs[unique_index] = self.batch_decoder(seeded)([encoded[first_of[unique_index]]])[
+                    0
+                ]
+                self.generate_calls += 1
+            return [unique_outputs[u] for u in plan.index_of]
         decode = self.batch_decoder(decoding)
         for batch in plan.batches:
             outputs = decode([encoded[first_of[u]] for u in batch])
