@@ -47,6 +47,10 @@ class GatewayTimeout(AppError):
     """A worker did not answer in time."""
 
 
+class Unavailable(AppError):
+    """What the request needs (a backend, a live worker) is not there now; try again later."""
+
+
 def found(value: T | None, what: str) -> T:
     """`value`, or NotFound("no <what>") when a lookup came back empty."""
     if value is None:

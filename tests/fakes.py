@@ -35,6 +35,8 @@ def to_pivot(text: str, variant: int) -> str:
 
 def paraphrase_back(text: str, _variant: int) -> str:
     """pivot→ko: unwrap and paraphrase the way MT does (a new opening, a changed ending)."""
+    if not (text.startswith("<") and ">" in text):  # not made by to_pivot: echo it
+        return text
     variant, body = text[1:].split(">", 1)
     body = body.rstrip(".")
     return f"{'한편 ' if variant == '0' else '또한 '}{body}고 한다."

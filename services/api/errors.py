@@ -17,6 +17,7 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     Unauthorized,
+    Unavailable,
     Unprocessable,
     UnsupportedMediaType,
 )
@@ -33,6 +34,7 @@ STATUS_OF: dict[type[AppError], int] = {
     UnsupportedMediaType: 415,
     Unprocessable: 422,
     GatewayTimeout: 504,
+    Unavailable: 503,
 }
 
 
@@ -76,6 +78,8 @@ def install_handlers(app: FastAPI) -> None:
     async def app_error(_: Request, error: AppError) -> JSONResponse:
         status = status_of(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            headers = {"Retry-After": RETRY_AFTER_S}
         return JSONResponse(error_body(error.message, error.details), status, headers=headers)
 
     @app.exception_handler(DataFormatError)

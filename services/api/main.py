@@ -11,6 +11,7 @@ from services.api.body_limit import BodySizeLimit
 from services.api.edge import checked_parameters
 from services.api.errors import install_handlers
 from services.api.json_guard import JsonGuard
+from services.api.openapi_docs import API_ERRORS
 from services.api.routes import augmentations, datasets, health, models, translations
 from services.api.routes import trainings as trainings
 from services.api.server_timing import ServerTiming
@@ -42,9 +43,10 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     install_handlers(app)
-    routers = (health, datasets, augmentations, translations, models, trainings, pages)
-    for module in routers:
-        app.include_router(module.router)
+    app.include_router(health.router)
+    for module in (datasets, augmentations, translations, models, trainings):
+        app.include_router(module.router, responses=API_ERRORS)
+    app.include_router(pages.router)
     app.include_router(pages.icon_router)
     app.mount("/ui/static", StaticFiles(directory=pages.HERE / "static"), name="ui-static")
     return app

@@ -257,17 +257,18 @@ def test_hostile_ids_are_a_422_naming_the_parameter_and_never_echoed(api, path: 
 
 
 DEEP = "[" * 50_000 + "]" * 50_000
+JOB = '{"dataset_id": "d", "pivots": ["en"], '
+KO_EN = '{"source_lang": "ko", "target_lang": "en", '
 HOSTILE_BODIES = [
-    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"seed": 1208925819614629174706176}}',
-     "decoding.seed"),
-    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"temperature": NaN}}', "body"),
-    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"length_penalty": -Infinity}}', "body"),
-    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "decoding": {"top_p": 1e999}}', "body"),
+    ("/v1/augmentations", JOB + '"decoding": {"seed": 1208925819614629174706176}}', "decoding.seed"),
+    ("/v1/augmentations", JOB + '"decoding": {"temperature": NaN}}', "body"),
+    ("/v1/augmentations", JOB + '"decoding": {"length_penalty": -Infinity}}', "body"),
+    ("/v1/augmentations", JOB + '"decoding": {"top_p": 1e999}}', "body"),
     ("/v1/augmentations", '{"dataset_id": "d\\u0000", "pivots": ["en"]}', "dataset_id"),
     ("/v1/augmentations", '{"dataset_id": "' + "d" * 100 + '", "pivots": ["en"]}', "dataset_id"),
-    ("/v1/augmentations", '{"dataset_id": "d", "pivots": ["en"], "extra": ' + DEEP + "}", "body"),
-    ("/v1/translations", '{"source_lang": "ko", "target_lang": "en", "texts": ["a\\ud800b"]}', "texts[0]"),
-    ("/v1/translations/lookup", '{"source_lang": "ko", "target_lang": "en", "texts": ["\\u0000"]}', "texts[0]"),
+    ("/v1/augmentations", JOB + '"extra": ' + DEEP + "}", "body"),
+    ("/v1/translations", KO_EN + '"texts": ["a\\ud800b"]}', "texts[0]"),
+    ("/v1/translations/lookup", KO_EN + '"texts": ["\\u0000"]}', "texts[0]"),
     ("/v1/trainings", '{"dataset_id": "d", "seed": -1}', "seed"),
     ("/v1/trainings", '{"dataset_id": "d", "name": "' + "n" * 300 + '"}', "name"),
     ("/v1/datasets", '{"name": "' + "n" * 300 + '", "rows": [{}]}', "name"),

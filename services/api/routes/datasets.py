@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from services.api.deps import ReaderDep, UowDep, WriterDep
+from services.api.openapi_docs import DATASET_UPLOAD_BODY
 from services.catalog import datasets_service
 from services.catalog.schemas import DatasetCreate, DatasetList, DatasetRead
 from services.evidence.report import DataReport, build_report
@@ -20,7 +21,9 @@ from shared.re_data.formats import DataFormat
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=DatasetRead)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=DatasetRead, openapi_extra=DATASET_UPLOAD_BODY
+)
 async def upload_dataset(request: Request, uow: UowDep, caller: WriterDep) -> DatasetRead:
     """Multipart (`file`, optional `name`, `format`: json, jsonl or csv, and `unlabeled=true` for a
     test set without labels) or a JSON body `{name, rows}`."""

@@ -5,9 +5,11 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from fastapi import APIRouter
 
 from services.api.deps import CeleryDep, ReaderDep, SettingsDep, UowDep, WriterDep
+from services.api.openapi_docs import error_responses
+from services.api.workers_probe import recently_live_queues
 from services.augment.jobs import translations as translations_service
 from services.augment.jobs.schemas import LookupResult, TranslationRequest, TranslationResult
-from shared.errors import GatewayTimeout
+from shared.errors import GatewayTimeout, Unavailable
 from shared.queues import TaskName, queue_for_direction
 
 router = APIRouter(prefix="/v1/translations", tags=["translations"])
@@ -21,7 +23,7 @@ def lookup(
     return translations_service.lookup(uow.session, settings, request)
 
 
-@router.post("", response_model=TranslationResult)
+@router.post("", response_model=TranslationResult, responses=error_responses(504))
 def translate(
     request: TranslationRequest, uow: UowDep, caller: WriterDep, settings: SettingsDep, celery: CeleryDep
 ) -> TranslationResult:
@@ -36,6 +38,11 @@ def translate(
 def _remote(
     celery: Celery, request: TranslationRequest, texts: list[str], team: str, timeout: float
 ) -> list[list[str]]:
+    queue = queue_for_direction(request.source_lang, request.target_lang)
+    if queue not in recently_live_queues(celery):  # nobody would answer: say so now, not after the timeout
+        raise Unavailable(
+            f"no worker serves {request.source_lang}→{request.target_lang} right now; try again later"
+        )
     result = celery.send_task(
         TaskName.TRANSLATE_TEXTS,
         args=[
@@ -48,8 +55,10 @@ def _remote(
         queue=queue_for_direction(request.source_lang, request.target_lang),
     )
     try:
-        translated: list[list[str]] = result.get(timeout=timeout)
-        return translated
+        translated = result.get(timeout=timeout, propagate=False)
     except CeleryTimeout:
         result.revoke()
         raise GatewayTimeout(f"no worker translated within {timeout:.0f} s; try again later") from None
+    if result.failed():  # the worker refused (e.g. its model is missing): its reason, as a 503
+        raise Unavailable(f"the worker could not translate: {str(translated)[:300]}")
+    return translated  # type: ignore[no-any-return]
