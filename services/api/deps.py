@@ -117,5 +117,11 @@ async def caller_for_key(uow: UnitOfWork, key: str, scope: Scope) -> Caller:
     return caller
 
 
+def forget_key(key_hash: str) -> None:
+    """A revoked key stops working at once here (other processes: within the cache's TTL)."""
+    _callers.forget(key_hash)
+
+
 ReaderDep = Annotated[Caller, Depends(require(Scope.READ))]
 WriterDep = Annotated[Caller, Depends(require(Scope.WRITE))]
+AdminDep = Annotated[Caller, Depends(require(Scope.ADMIN))]

@@ -12,7 +12,7 @@ from services.api.edge import checked_parameters
 from services.api.errors import install_handlers
 from services.api.json_guard import JsonGuard
 from services.api.openapi_docs import API_ERRORS
-from services.api.routes import augmentations, datasets, health, models, translations
+from services.api.routes import augmentations, datasets, health, keys, models, translations
 from services.api.routes import trainings as trainings
 from services.api.server_timing import ServerTiming
 from services.api.ui import pages
@@ -44,7 +44,7 @@ def create_app() -> FastAPI:
     app.add_middleware(ServerTiming)  # outermost: times everything below it
     install_handlers(app)
     app.include_router(health.router)
-    for module in (datasets, augmentations, translations, models, trainings):
+    for module in (datasets, augmentations, translations, models, trainings, keys):
         app.include_router(module.router, responses=API_ERRORS)
     app.include_router(pages.router)
     app.include_router(pages.icon_router)

@@ -92,8 +92,11 @@ class ServiceSettings(EngineSettings):
     worker_max_memory_per_child_kb: int = 12_000_000
     # Queues /readyz requires a live worker for.
     required_queues: str = "augment.en,augment.ja"
-    # Send the /ui login cookie only over HTTPS; turn on when the API is served behind TLS.
+    # Mark the /ui session cookie Secure even when the request did not arrive over HTTPS (a TLS
+    # proxy in front that does not say so); pages asked for over HTTPS always get Secure.
     ui_secure_cookie: bool = False
+    # How long a /ui session lasts (hours); logging out or revoking its key ends it sooner.
+    ui_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
 
 
 @lru_cache

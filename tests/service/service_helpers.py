@@ -98,7 +98,7 @@ def api_key(database_url: str, team: str, scope: str = "write") -> dict[str, str
     key = new_key()
     with session_scope(database_url) as session:
         owner = teams_repository.get_or_create_team(session, name=team)
-        teams_repository.add_key(session, team=owner, key_hash=hash_key(key), prefix=key[:8], scope=scope)
+        teams_repository.add_key(session, team=owner, key_hash=hash_key(key), prefix=key[:12], scope=scope)
     return {"Authorization": f"Bearer {key}"}
 
 

@@ -235,6 +235,67 @@ def test_ui_login_sets_a_strict_http_only_cookie_secure_when_configured(store, m
     cookie = accepted.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     assert ("secure" in cookie.split("; ")) is secure
+    assert key.lower() not in cookie  # an opaque session id, never the key
+
+
+def test_ui_sessions_are_server_side_and_end_at_logout_and_with_their_key(store, make_client) -> None:  # type: ignore[no-untyped-def]
+    postgres_url, redis_url = store
+    client = make_client(service_env(postgres_url, redis_url))
+    admin = api_key(postgres_url, "team-s", scope="admin")
+    key = api_key(postgres_url, "team-s", scope="read")["Authorization"].removeprefix("Bearer ")
+
+    def login() -> str:
+        answer = client.post("/ui/login", data={"key": key}, follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+        return answer.cookies["roundtrip_session"]
+
+    def page(session_id: str) -> int:
+        client.cookies.clear()
+        client.cookies.set("roundtrip_session", session_id)
+        return client.get("/ui", follow_redirects=False).status_code
+
+    first = login()
+    assert first != key and page(first) == 200
+    client.cookies.set("roundtrip_session", first)
+    assert client.get("/ui/logout", follow_redirects=False).status_code == 303
+    assert page(first) == 303  # a copied cookie is useless after logout
+    second = login()
+    assert page(second) == 200
+    assert page("forged-" + second) == 303
+    client.cookies.clear()
+    listed = client.get("/v1/keys", headers=admin).json()["items"]
+    read_prefix = next(k["prefix"] for k in listed if k["scope"] == "read")
+    assert key.startswith(read_prefix) and len(read_prefix) == 12
+    revoked = client.post(f"/v1/keys/{read_prefix}/revoke", headers=admin)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert page(second) == 303  # revoking the key ended its session
+    assert client.get("/v1/datasets", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    reader = {"Authorization": f"Bearer {key}"}
+    assert client.get("/v1/keys", headers=reader).status_code == 401
+    other_admin = api_key(postgres_url, "team-other", scope="admin")
+    assert (
+        client.post(f"/v1/keys/{admin['Authorization'][7:19]}/revoke", headers=other_admin).status_code == 404
+    )
+
+
+def test_cli_revokes_a_key(store, make_client) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from services.cli.main import cli
+
+    postgres_url, redis_url = store
+    client = make_client(service_env(postgres_url, redis_url))
+    headers = api_key(postgres_url, "team-cli-revoke")
+    assert client.get("/v1/datasets", headers=headers).status_code == 200
+    prefix = headers["Authorization"].removeprefix("Bearer ")[:10]
+    result = CliRunner().invoke(cli, ["keys", "revoke", prefix, "--database-url", postgres_url])
+    assert result.exit_code == 0, result.output
+    from services.api import deps
+
+    deps._callers._entries.clear()  # another process's cache would expire within its TTL
+    assert client.get("/v1/datasets", headers=headers).status_code == 401
+    again = CliRunner().invoke(cli, ["keys", "revoke", "rt_nothing", "--database-url", postgres_url])
+    assert again.exit_code == 2 and "no API key starts with" in again.output
 
 
 @pytest.mark.parametrize(

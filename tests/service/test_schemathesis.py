@@ -35,7 +35,8 @@ def test_fuzzed_requests_get_no_server_error_and_only_documented_codes(
     worker = Worker(settings, tmp_path / "worker.log").start()
     log = (tmp_path / "api.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.api.main:app", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", "services.api.main:app", "--port", str(port),
+         "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -52,9 +53,9 @@ def test_fuzzed_requests_get_no_server_error_and_only_documented_codes(
         [authorization] = api_key(postgres_url, "team-fuzz").values()
         run = subprocess.run(
             [ST, "run", f"{base}/openapi.json", "--checks", "not_a_server_error,status_code_conformance",
-             "--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", "20261202", "--phases", "examples,coverage,fuzzing",
-             "--header", f"Authorization: {authorization}", "--request-timeout", "20", "--workers", "2",
-             "--no-color"],
+             "--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", "20261202",
+             "--phases", "examples,coverage,fuzzing", "--header", f"Authorization: {authorization}",
+             "--request-timeout", "20", "--workers", "2", "--no-color"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
     finally:

@@ -2,24 +2,23 @@
 augmentation jobs with live progress, runs with their curves and errors, comparisons with CIs.
 Server-rendered HTML with inline SVG charts; the one script polls a job's progress."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Cookie, Form, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from services.api.deps import SettingsDep, UowDep, caller_for_key
+from services.api.deps import SettingsDep, UowDep
 from services.api.routes import augmentations, datasets
-from services.api.ui.auth import COOKIE, PageCallerDep
+from services.api.ui.auth import COOKIE, PageCallerDep, cookie_is_secure
 from services.augment.jobs import service as jobs_service
-from services.catalog import datasets_service
-from services.catalog.keys import Scope
+from services.catalog import datasets_service, keys_service
 from services.evidence import charts
 from services.train import trainings_service
-from shared.errors import AppError
 from shared.re_data.labels import NO_RELATION
 
 HERE = Path(__file__).parent
@@ -43,21 +42,30 @@ def login_form(request: Request, error: str | None = None) -> HTMLResponse:
 
 
 @router.post("/login")
-async def login(uow: UowDep, settings: SettingsDep, key: Annotated[str, Form()]) -> Response:
-    try:
-        await caller_for_key(uow, key.strip(), Scope.READ)
-    except AppError as error:
-        return RedirectResponse(f"/ui/login?{urlencode({'error': error.message})}", status.HTTP_303_SEE_OTHER)
+def login(
+    request: Request, uow: UowDep, settings: SettingsDep, key: Annotated[str, Form(max_length=256)]
+) -> Response:
+    token = keys_service.start_ui_session(
+        uow.session, key.strip(), timedelta(hours=settings.ui_session_hours)
+    )
+    if token is None:
+        message = "unknown or revoked API key"
+        return RedirectResponse(f"/ui/login?{urlencode({'error': message})}", status.HTTP_303_SEE_OTHER)
+    uow.commit()
     response = RedirectResponse("/ui", status.HTTP_303_SEE_OTHER)
     response.set_cookie(
-        COOKIE, key.strip(), httponly=True, samesite="strict", secure=settings.ui_secure_cookie,
-        max_age=7 * 24 * 3600,
+        COOKIE, token, httponly=True, samesite="strict", secure=cookie_is_secure(request, settings),
+        max_age=int(settings.ui_session_hours * 3600),
     )  # fmt: skip
     return response
 
 
 @router.get("/logout")
-def logout() -> Response:
+def logout(uow: UowDep, roundtrip_session: Annotated[str | None, Cookie()] = None) -> Response:
+    """Ends the session on the server (the id is useless from now on), then forgets the cookie."""
+    if roundtrip_session and len(roundtrip_session) <= 128:
+        keys_service.end_ui_session(uow.session, roundtrip_session)
+        uow.commit()
     response = RedirectResponse("/ui/login", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(COOKIE)
     return response
