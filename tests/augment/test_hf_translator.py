@@ -131,6 +131,8 @@ def test_local_copies_are_keyed_by_content(settings: EngineSettings, tmp_path: P
     copied = settings.model_copy(update={"model_ko_en": str(copy)})
     assert effective_revision(model_spec(copied, "ko", "en")) == original
     assert original.startswith("sha256:")
+    # keys and provenance name a local copy by its folder, never by its server path
+    assert make(copied, "hf").model == "local/copy"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -88,11 +88,14 @@ def test_translation_cache_over_rest(api) -> None:  # type: ignore[no-untyped-de
     assert too_many.status_code == 422
 
 
-def test_models_show_live_workers(api) -> None:  # type: ignore[no-untyped-def]
+def test_models_show_live_workers(api, tiny_env) -> None:  # type: ignore[no-untyped-def]
     client, headers = api
     models = {m["direction"]: m for m in client.get("/v1/models", headers=headers).json()}
     assert set(models) == {"ko-en", "en-ko", "ko-ja", "ja-ko"}
     assert all(m["live_worker"] for m in models.values())
     assert models["ko-ja"]["setting"] == "ROUNDTRIP_MODEL_KO_JA"
-    assert Path(models["ko-en"]["model"]).is_dir()
+    served_from = Path(tiny_env["ROUNDTRIP_MODEL_KO_EN"])
+    assert served_from.is_dir() and models["ko-en"]["model"] == f"local/{served_from.name}"
+    body = client.get("/v1/models", headers=headers).text
+    assert str(served_from.parent) not in body  # no server path leaves the server
     assert json.loads(json.dumps(models))  # plain JSON

@@ -69,6 +69,15 @@ def pivot_legs(settings: EngineSettings, pivot: str) -> tuple[ModelSpec, ModelSp
     return model_spec(settings, "ko", pivot), model_spec(settings, pivot, "ko")
 
 
+def public_name(model: str) -> str:
+    """How a model is named in keys, provenance and responses: a hub id as it is; a local copy by
+    its folder's name (its content hash is its revision), so no server path leaves the server."""
+    path = Path(model).expanduser()
+    if path.is_absolute() or model.startswith((".", "~")) or path.is_dir():
+        return f"local/{path.name}"
+    return model
+
+
 def effective_revision(spec: ModelSpec) -> str:
     """The revision that goes into cache keys: a content hash for a local copy; for a hub model
     the commit its revision names (a moving ref such as `main` is resolved through the local

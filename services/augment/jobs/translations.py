@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from services.augment.config import ServiceSettings
 from services.augment.engine import cache_repository
 from services.augment.engine.cache_key import leg_cache_key, normalise_source
-from services.augment.engine.registry import effective_revision, model_spec, output_settings
+from services.augment.engine.registry import effective_revision, model_spec, output_settings, public_name
 from services.augment.jobs import models_repository
 from services.augment.jobs.schemas import LookupResult, TranslationHit, TranslationRequest, TranslationResult
 from shared.errors import Conflict, Unprocessable
@@ -24,7 +24,7 @@ def served_model(session: Session, settings: ServiceSettings, source: str, targe
     except ValueError as error:
         raise Unprocessable(str(error)) from None
     recorded = models_repository.recorded_revision(session, direction=spec.direction, model=spec.model)
-    return spec.model, recorded or effective_revision(spec)
+    return public_name(spec.model), recorded or effective_revision(spec)
 
 
 def lookup(session: Session, settings: ServiceSettings, request: TranslationRequest) -> LookupResult:

@@ -9,7 +9,13 @@ from typing import Any
 
 from services.augment.config import EngineSettings
 from services.augment.engine.decoding import DecodingMode, DecodingSettings
-from services.augment.engine.registry import COMMIT, ModelSpec, effective_revision, output_settings
+from services.augment.engine.registry import (
+    COMMIT,
+    ModelSpec,
+    effective_revision,
+    output_settings,
+    public_name,
+)
 from services.augment.engine.translators.batching import plan_batches
 
 
@@ -26,7 +32,7 @@ class PlannedTranslator(ABC):
     def __init__(self, spec: ModelSpec, settings: EngineSettings):
         self.spec, self.settings = spec, settings
         self.source_lang, self.target_lang = spec.source_lang, spec.target_lang
-        self.model, self._revision = spec.model, effective_revision(spec)
+        self.model, self._revision = public_name(spec.model), effective_revision(spec)
         self.output_settings = output_settings(settings, spec)
         self.generate_calls = 0  # batches sent to the model
 
