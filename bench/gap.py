@@ -1,22 +1,36 @@
-"""How far validation scores sit from a shifted test score, and how much of the gap Roundtrip closes.
+"""Does the predicted test score hold when a test differs from training the way real tests do?
 
-On `train.jsonl`, a pseudo-test is built that differs from training the way KLUE-RE's test does:
-20% held out grouped by entity clusters (its entities are unseen), resampled to 60% no_relation with
-the relation labels moved halfway towards uniform. Its labels are hidden from every method; they only
-score the models at the end. The CPU baseline is cross-validated (5 folds) on the remaining 80%:
-- random:   stratified folds over rows (what most teams do);
-- grouped:  folds grouped by sentence, and by entity cluster (the better gap is reported);
-- prior-matched: the entity-cluster folds' out-of-fold score reweighted to the test prior that EM
-  estimates from the calibrated fold models' test probabilities (`services.evidence.predicted`).
-Each gap is |out-of-fold micro-F1 − mean pseudo-test micro-F1 of the same fold models|. One
-pseudo-test is a small sample (rare labels are drawn again and again to reach their share), so the
-benchmark builds one per seed and averages the gaps; "true-prior" (validation reweighted to the
-pseudo-test's real prior) shows how much no prior estimate could remove.
+On `train.jsonl`, each pseudo-test is cut from the data and hidden from every method (its labels
+only grade the submissions at the end); the product's own path runs on the rest, exactly as
+`roundtrip train --group_by entity_cluster --test_file TEST` does: a 10% validation split, the CPU
+baseline, the estimator of `services/train/test_estimate.py` (covariate and label shift, the
+`no_relation` threshold chosen for the estimated test mix, cross-fitted), and the rule `predict`
+submits. Every pseudo-test is about 20% of the rows in whole entity clusters (linked through subject and
+object words, as the product's validation split is), so its rare entity words are unseen in
+training. Four shift families, one line each:
 
-    python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--folds 5] [--seeds 7 11 ...] [--jobs 2]
-Last line: `gap random: X  grouped: Y  prior-matched: Z` (mean |gap| over the seeds, micro-F1 points;
-grouped is the better of sentence and entity-cluster grouping). Default: 32 seeds, 7 … 2828;
-each takes about 10 minutes of one core, so `--jobs 2` halves the wait on two cores.
+  (a) label:    resampled to 60% no_relation, relations halfway to uniform;
+  (b) source:   85% of its clusters news (wikitree, policy_briefing); training keeps its wikipedia
+                majority; labels as they come;
+  (c) entities: also rows whose subject-object pair occurs in training are dropped (but 10% of
+                them), so about a third of its subject words and a few percent of its pairs are
+                seen in training; labels as they come;
+  (d) all:      (b) and (c) together, then resampled as in (a).
+
+Per pseudo-test: grouped = |validation micro-F1 of the submitted rule − its pseudo-test micro-F1|
+with the entity-cluster split and the threshold validation likes best; predicted = |predicted test
+micro-F1 − the pseudo-test micro-F1 of the rule predict submits|, and whether its 95% interval
+covers it; random (family (d) only, one more training) = the same as grouped with a split by
+sentence. The last line is over family (d):
+`gap random: X  grouped: Y  predicted: Z  coverage: C` (mean |gap| in micro-F1 points; coverage: the
+share of pseudo-tests the interval covered).
+
+Seed sets are fixed here, before any measurement, and never move: DESIGN guided the estimator,
+CHECK was run after it was fixed, FRESH is run for the README's headline. The default runs FRESH
+(8 seeds, about 13 minutes with --jobs 2 on two cores); --set all runs every set.
+
+    python bench/gap.py [--data ../shared/data/klue-re/train.jsonl] [--set fresh|check|design|all]
+                        [--seeds S ...] [--jobs 2] [--estimator covariate+label|label]
 """
 
 import argparse
@@ -24,32 +38,41 @@ import contextlib
 import io
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import StratifiedGroupKFold
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
-from services.evidence.predicted import label_prior, predict_test_score  # noqa: E402
 from services.evidence.prior import reweighted_micro_f1  # noqa: E402
+from services.evidence.shift import CHOSEN, ESTIMATORS, apply_rule, best_threshold, weighted_prior  # noqa: E402
 from services.train.baseline import train_baseline  # noqa: E402
-from services.train.split import row_groups, split  # noqa: E402
+from services.train.covariates import TrainingEntities  # noqa: E402
+from services.train.split import group_keys, seen_entity_shares, split  # noqa: E402
+from services.train.test_estimate import estimate_test  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
-from shared.re_data.labels import NO_RELATION, label_to_id, labels  # noqa: E402
+from shared.re_data.labels import label_to_id, labels  # noqa: E402
 from shared.re_data.schema import REExample  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared/data/klue-re/train.jsonl"
+FAMILIES = ("label", "source", "entities", "all")
+TITLES = {"label": "(a) label shift", "source": "(b) source shift", "entities": "(c) unseen entities",
+          "all": "(d) all together"}  # fmt: skip
+SEED_SETS = {
+    "design": (3001, 3002, 3003),
+    "check": (3101, 3102, 3103, 3104, 3105, 3106),
+    "fresh": (3201, 3202, 3203, 3204, 3205, 3206, 3207, 3208),
+}
+NEWS = ("wikitree", "policy_briefing")
+POOL_FRACTION = 0.2
 TEST_NO_RELATION = 0.6
-DESIGN_SEEDS = (7, 11, 23, 42, 101, 202, 303)
-CHECK_SEEDS = (404, 505, 606, 707, 808, 909, 1010, 1111, 1212, 1313, 1414, 1515, 1616, 1717, 1818)
-FRESH_SEEDS = (1919, 2020, 2121, 2222, 2323, 2424, 2525, 2626, 2727, 2828)
-SEED_GROUPS = (("design", DESIGN_SEEDS), ("check", CHECK_SEEDS), ("fresh", FRESH_SEEDS))
+SEEN_PAIRS_KEPT = 0.1  # (c), (d): a row whose subject-object pair occurs in training stays with this chance
 
 
 def gold_of(rows: Sequence[REExample]) -> np.ndarray:
@@ -84,102 +107,157 @@ def resample(pool: Sequence[REExample], prior: np.ndarray, seed: int) -> list[RE
     return [pool[i] for i in chosen]
 
 
-@dataclass
-class CrossValidation:
-    name: str
-    out_of_fold_gold: np.ndarray
-    out_of_fold_probabilities: np.ndarray
-    out_of_fold_groups: np.ndarray
-    test_probabilities: list[np.ndarray]
-    training_gold: np.ndarray
+def take_groups(rows: Sequence[REExample], group_by: str, seed: int, news_share: float | None) -> set[str]:
+    """Guids of whole groups, about POOL_FRACTION of the rows; with `news_share`, that share of them
+    from groups that are mostly news, the rest from the others."""
+    keys = group_keys(rows, group_by)
+    members: dict[str, list[REExample]] = defaultdict(list)
+    for row in rows:
+        members[keys[row.guid]].append(row)
+    groups = sorted(members, key=lambda key: members[key][0].guid)
+    np.random.default_rng(seed).shuffle(groups)
+    target = POOL_FRACTION * len(rows)
+    if news_share is None:
+        quotas = {"any": target}
+    else:
+        quotas = {"news": news_share * target, "other": (1 - news_share) * target}
+    taken, counts = set(), dict.fromkeys(quotas, 0.0)
+    for key in groups:
+        group = members[key]
+        if len(group) > 0.02 * len(rows):  # a giant cluster would make the pool one topic
+            continue
+        kind = (
+            "any"
+            if news_share is None
+            else ("news" if np.mean([r.source in NEWS for r in group]) > 0.5 else "other")
+        )
+        if counts[kind] + len(group) / 2 > quotas[kind]:
+            continue
+        taken.update(row.guid for row in group)
+        counts[kind] += len(group)
+    return taken
 
-    def validation_f1(self) -> float:
-        return micro_f1(self.out_of_fold_gold, self.out_of_fold_probabilities.argmax(axis=1))
 
-    def test_f1(self, test_gold: np.ndarray) -> float:
-        return float(np.mean([micro_f1(test_gold, p.argmax(axis=1)) for p in self.test_probabilities]))
+def pseudo_test(rows: Sequence[REExample], family: str, seed: int) -> tuple[list[REExample], list[REExample]]:
+    """(rest, test) for one family and seed. Every pool is whole entity clusters, as the product's
+    validation is: what differs between families is only the shift named."""
+    news_share = 0.85 if family in ("source", "all") else None
+    taken = take_groups(rows, "entity_cluster", seed, news_share)
+    rest = [row for row in rows if row.guid not in taken]
+    pool = [row for row in rows if row.guid in taken]
+    if family in ("entities", "all"):  # pairs unseen too: keep only a few rows whose pair training has
+        pairs = {(row.subject_entity.word, row.object_entity.word) for row in rest}
+        keep = np.random.default_rng(seed).random(len(pool)) < SEEN_PAIRS_KEPT
+        pool = [row for row, kept in zip(pool, keep, strict=True)
+                if kept or (row.subject_entity.word, row.object_entity.word) not in pairs]  # fmt: skip
+    test = resample(pool, shifted_prior(gold_of(pool)), seed) if family in ("label", "all") else pool
+    return rest, test
 
 
-def cross_validate(
-    name: str,
-    rows: Sequence[REExample],
-    test: Sequence[REExample],
-    group_by: str | None,
-    folds: int,
-    seed: int,
-) -> CrossValidation:
-    gold = gold_of(rows)
-    groups = row_groups(rows, group_by) if group_by else np.array([row.guid for row in rows])
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    order, probabilities, test_probabilities = [], [], []
-    for fold, (train_index, validation_index) in enumerate(splitter.split(np.zeros(len(rows)), gold, groups)):
-        started = time.perf_counter()
-        model = train_baseline([rows[i] for i in train_index], seed=seed)
-        probabilities.append(model.predict_proba([rows[i] for i in validation_index]))
-        test_probabilities.append(model.predict_proba(test))
-        order.append(validation_index)
-        print(f"  {name} fold {fold + 1}/{folds}: {time.perf_counter() - started:.1f} s", flush=True)
-    index = np.concatenate(order)
-    return CrossValidation(
-        name, gold[index], np.vstack(probabilities), groups[index], test_probabilities, gold
+COMPARED: tuple[str, ...] = ("label", CHOSEN)  # --compare: the estimators evaluated on every model
+CACHE: Path | None = None  # --cache: each model's probabilities, so estimators can be compared in seconds
+
+
+def trained(rest: Sequence[REExample], test: Sequence[REExample], group_by: str, seed: int, name: str):  # type: ignore[no-untyped-def]
+    """The product's split and the CPU baseline; the probabilities come from --cache when a run of
+    the same pseudo-test and split kept them (the split is recomputed: it is deterministic)."""
+    parts = split(rest, validation_fraction=0.1, seed=seed, group_by=group_by)
+    path = CACHE / f"{name}-{group_by}-{seed}.npz" if CACHE else None
+    if path is not None and path.is_file():
+        kept = np.load(path)
+        if len(kept["validation"]) == len(parts.validation) and len(kept["test"]) == len(test):
+            return parts, kept["validation"], kept["test"]
+    model = train_baseline(parts.train, seed=seed)
+    validation, tested = model.predict_proba(parts.validation), model.predict_proba(test)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, validation=validation, test=tested)
+    return parts, validation, tested
+
+
+def submitted_gap(parts, validation_probabilities, test_probabilities, test_gold) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """A team's reading without Roundtrip's estimate: validation micro-F1 at the threshold it likes
+    best, and the pseudo-test micro-F1 of that same rule."""
+    gold = gold_of(parts.validation)
+    threshold = best_threshold(gold, validation_probabilities, None)
+    validation = micro_f1(gold, apply_rule(validation_probabilities, threshold))
+    return validation, micro_f1(test_gold, apply_rule(test_probabilities, threshold))
+
+
+def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: str) -> dict[str, float]:
+    """One pseudo-test: the product's path on the rest, every estimator on the same model; the
+    result's `predicted` and `covered` are `chosen`'s, the others are kept under their names."""
+    started = time.perf_counter()
+    rest, test = pseudo_test(rows, family, seed)
+    test_gold = gold_of(test)  # grades the submissions at the end; no method below reads it
+    parts, validation_probabilities, test_probabilities = trained(rest, test, "entity_cluster", seed, family)
+    validation, tested = submitted_gap(parts, validation_probabilities, test_probabilities, test_gold)
+    seen_test, seen_validation = (
+        seen_entity_shares(rest, test),
+        seen_entity_shares(parts.train, parts.validation),
     )
-
-
-def one_pseudo_test(rows: Sequence[REExample], seed: int, folds: int) -> dict[str, float]:
-    """Build one pseudo-test with `seed`, cross-validate on the rest; |gap| per method."""
-    held_out = split(rows, validation_fraction=0.2, seed=seed, group_by="entity_cluster")
-    rest, pool = held_out.train, held_out.validation
-    test = resample(pool, shifted_prior(gold_of(pool)), seed)
-    test_gold = gold_of(test)  # scores the models at the end; no method below sees it
-    rest_pairs = {(e.subject_entity.word, e.object_entity.word) for e in rest}
-    seen = np.mean([(r.subject_entity.word, r.object_entity.word) in rest_pairs for r in test])
-    print(f"== pseudo-test seed {seed}: rest {len(rest)} rows, pool {len(pool)}, "
-          f"pseudo-test {len(test)} rows, no_relation {np.mean(test_gold == 0):.3f} "
-          f"(rest {np.mean(gold_of(rest) == 0):.3f}), "
-          f"entity pairs seen in rest {seen:.3f}")  # fmt: skip
-
-    schemes = (("random", None), ("sentence", "sentence"), ("entity_cluster", "entity_cluster"))
-    runs = {name: cross_validate(name, rest, test, group_by, folds, seed) for name, group_by in schemes}
-    gaps = {}
-    for name, run in runs.items():
-        validation, tested = run.validation_f1(), run.test_f1(test_gold)
-        gaps[name] = abs(validation - tested)
-        print(f"  {name:15s} validation micro-F1 {validation:6.2f}  pseudo-test {tested:6.2f}  "
-              f"gap {gaps[name]:5.2f}")  # fmt: skip
-
-    clusters = runs["entity_cluster"]
-    estimate = predict_test_score(
-        clusters.out_of_fold_gold, clusters.out_of_fold_probabilities, clusters.test_probabilities,
-        training_prior=label_prior(clusters.training_gold), groups=clusters.out_of_fold_groups,
-        test_groups=row_groups(test),
+    result = {"grouped": abs(validation - tested)}
+    line = (
+        f"{TITLES[family]:<20} seed {seed}: test {len(test)} rows, "
+        f"no_relation {np.mean(test_gold == 0):.2f}, "
+        f"news {np.mean([r.source in NEWS for r in test]):.2f}, seen subject/pair {seen_test['subject']:.2f}/"
+        f"{seen_test['pair']:.2f} (validation {seen_validation['subject']:.2f}/"
+        f"{seen_validation['pair']:.2f})\n"
+        f"    validation {validation:.2f} → test {tested:.2f} (t={_t(parts, validation_probabilities)}); "
+        f"argmax on test {micro_f1(test_gold, test_probabilities.argmax(1)):.2f}; "
+        f"true-prior reweighting {oracle(parts, validation_probabilities, test_gold):.2f}\n"
     )  # fmt: skip
-    predicted, tested = estimate.predicted_test_micro_f1, clusters.test_f1(test_gold)
-    gaps["prior-matched"] = abs(predicted.estimate - tested)
-    true_prior, estimated = label_prior(test_gold), estimate.estimated_test_prior
-    oracle = reweighted_micro_f1(clusters.out_of_fold_gold, clusters.out_of_fold_probabilities.argmax(axis=1),
-                                 true_prior)  # fmt: skip
-    gaps["true-prior"] = abs(oracle - tested)
-    gaps["covered"] = float(predicted.covers(tested))
-    print(f"  predicted test micro-F1 {predicted.estimate:.2f} [95% CI {predicted.low:.2f}, "
-          f"{predicted.high:.2f}; clusters and test rows resampled]  "
-          f"pseudo-test {tested:.2f}  gap {gaps['prior-matched']:.2f}  "
-          f"(reweighted to the true prior: {oracle:.2f}, gap {gaps['true-prior']:.2f})")  # fmt: skip
-    print(f"  estimated test prior: no_relation {estimated[0]:.3f} (true {true_prior[0]:.3f}), "
-          f"L1 to the true prior {np.abs(estimated - true_prior).sum():.3f} (training prior's: "
-          f"{np.abs(estimate.training_prior - true_prior).sum():.3f})")  # fmt: skip
-    for label in (NO_RELATION, "per:title", "org:top_members/employees", "per:date_of_birth"):
-        i = labels().index(label)
-        print(f"    {label:28s} train {estimate.training_prior[i]:.3f}  estimated test {estimated[i]:.3f}  "
-              f"true {true_prior[i]:.3f}")  # fmt: skip
-    return gaps
+    for estimator in COMPARED:
+        estimate = estimate_test(
+            training_gold=gold_of(parts.train), training_entities=TrainingEntities.of(parts.train),
+            validation_rows=parts.validation, validation_gold=gold_of(parts.validation),
+            validation_probabilities=validation_probabilities,
+            validation_groups=np.array(parts.validation_groups), test_rows=test,
+            test_probabilities=[test_probabilities], estimator=estimator, seed=seed,
+        )  # fmt: skip
+        submitted = micro_f1(test_gold, apply_rule(test_probabilities, estimate.test_threshold))
+        predicted = estimate.predicted_test_micro_f1
+        result[f"predicted:{estimator}"] = abs(predicted.estimate - submitted)
+        result[f"covered:{estimator}"] = float(predicted.covers(submitted))
+        line += (
+            f"    {estimator:<16} predicted {predicted.estimate:6.2f} "
+            f"[{predicted.low:.2f}, {predicted.high:.2f}] "
+            f"→ submitted {submitted:6.2f} (t={estimate.test_threshold}); no_relation estimated "
+            f"{estimate.estimated_test_prior[0]:.2f}; "
+            f"weights worth {estimate.covariate_effective_rows:.0f} rows\n"
+        )  # fmt: skip
+    result["predicted"], result["covered"] = result[f"predicted:{chosen}"], result[f"covered:{chosen}"]
+    if family == "all":
+        parts, validation_probabilities, test_probabilities = trained(rest, test, "sentence", seed, family)
+        random_validation, random_tested = submitted_gap(
+            parts, validation_probabilities, test_probabilities, test_gold
+        )
+        result["random"] = abs(random_validation - random_tested)
+        line += f"    random split: validation {random_validation:.2f} → test {random_tested:.2f}\n"
+    print(line + f"    ({time.perf_counter() - started:.0f} s)", flush=True)
+    return result
 
 
-def logged_pseudo_test(data: Path, seed: int, folds: int) -> tuple[str, dict[str, float]]:
-    """One pseudo-test in a worker process; its log comes back whole, so parallel seeds don't
-    interleave their lines."""
-    with contextlib.redirect_stdout(io.StringIO()) as log:
-        gaps = one_pseudo_test(read_examples(data), seed, folds)
-    return log.getvalue(), gaps
+def oracle(parts, probabilities, test_gold) -> float:  # type: ignore[no-untyped-def]
+    """Validation (argmax) reweighted to the pseudo-test's true label prior: what no prior estimate
+    can beat with label reweighting alone (a diagnostic; no method reads it)."""
+    gold = gold_of(parts.validation)
+    return reweighted_micro_f1(gold, probabilities.argmax(1), weighted_prior(test_gold))
+
+
+def _t(parts, probabilities) -> float | None:  # type: ignore[no-untyped-def]
+    return best_threshold(gold_of(parts.validation), probabilities, None)
+
+
+def logged(
+    data: Path, family: str, seed: int, estimator: str, cache: Path | None, compared: tuple[str, ...]
+) -> tuple[str, dict[str, float]]:
+    global CACHE, COMPARED
+    CACHE, COMPARED = cache, compared
+    # one BLAS/OpenMP thread per pseudo-test: --jobs processes share the cores without thrashing
+    with threadpool_limits(1), contextlib.redirect_stdout(io.StringIO()) as log:
+        result = one_pseudo_test(read_examples(data), family, seed, estimator)
+    return log.getvalue(), result
 
 
 def main() -> None:
@@ -187,45 +265,44 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--folds", type=int, default=5)
-    # 7 … 303 guided the estimator's design (matrix-scaling calibration was chosen on them); 404 … 1818
-    # were each run once, after that choice, to check it on pseudo-tests it had never seen; 1919 … 2828
-    # were first run once on the baseline with between-entity features, after every other choice.
-    every_seed = [seed for _, seeds in SEED_GROUPS for seed in seeds]
-    parser.add_argument("--seeds", type=int, nargs="+", default=every_seed,
-                        help="one pseudo-test per seed; the last line averages their gaps")  # fmt: skip
-    parser.add_argument("--jobs", type=int, default=1,
-                        help="pseudo-tests run side by side (the baseline trains on one core)")  # fmt: skip
+    parser.add_argument("--set", choices=[*SEED_SETS, "all"], default="fresh")
+    parser.add_argument("--seeds", type=int, nargs="+", help="instead of a set (for iterating)")
+    parser.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES))
+    parser.add_argument("--jobs", type=int, default=2, help="pseudo-tests side by side (one core each)")
+    parser.add_argument("--estimator", choices=ESTIMATORS, default=CHOSEN)
+    parser.add_argument("--cache", type=Path, help="keep (and reuse) each model's probabilities here")
+    parser.add_argument("--compare", nargs="+", choices=ESTIMATORS, default=list(COMPARED),
+                        help="estimators evaluated on each model (the chosen one too)")  # fmt: skip
     args = parser.parse_args()
+    compared = tuple(dict.fromkeys([*args.compare, args.estimator]))
+    seeds = args.seeds or [s for name, group in SEED_SETS.items() if args.set in (name, "all") for s in group]
 
-    if args.jobs == 1:
-        rows = read_examples(args.data)
-        per_seed = {seed: one_pseudo_test(rows, seed, args.folds) for seed in args.seeds}
-    else:
-        per_seed = {}
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            runs = pool.map(logged_pseudo_test, [args.data] * len(args.seeds), args.seeds,
-                            [args.folds] * len(args.seeds))  # fmt: skip
-            for seed, (log, gaps) in zip(args.seeds, runs, strict=True):
-                print(log, end="", flush=True)
-                per_seed[seed] = gaps
-    methods = ["random", "sentence", "entity_cluster", "prior-matched", "true-prior"]
-    print("\n|gap| per pseudo-test   " + "  ".join(f"{m:>14s}" for m in methods))
-    for seed, gaps in per_seed.items():
-        print(f"seed {seed:<19d}" + "  ".join(f"{gaps[m]:14.2f}" for m in methods))
-    for title, seeds in SEED_GROUPS:
-        if (ran := [per_seed[seed] for seed in seeds if seed in per_seed]) and len(ran) < len(per_seed):
-            means = "  ".join(f"{np.mean([g[m] for g in ran]):14.2f}" for m in methods)
-            print(f"mean, {title} seeds".ljust(23) + means)
-    mean = {m: float(np.mean([gaps[m] for gaps in per_seed.values()])) for m in methods}
-    print("mean                   " + "  ".join(f"{mean[m]:14.2f}" for m in methods))
-    covered = sum(gaps["covered"] for gaps in per_seed.values())
-    print(
-        f"the predicted score's 95% interval covered the pseudo-test {covered:.0f} of {len(per_seed)} times"
-    )
-    grouped = min(mean["sentence"], mean["entity_cluster"])
-    random, prior_matched = mean["random"], mean["prior-matched"]
-    print(f"gap random: {random:.2f}  grouped: {grouped:.2f}  prior-matched: {prior_matched:.2f}")
+    tasks = [(family, seed) for seed in seeds for family in args.families]
+    results: dict[str, list[dict[str, float]]] = defaultdict(list)
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        runs = pool.map(
+            logged,
+            *zip(*[(args.data, f, s, args.estimator, args.cache, compared) for f, s in tasks], strict=True),
+        )
+        for (family, _), (log, result) in zip(tasks, runs, strict=True):
+            print(log, end="", flush=True)
+            results[family].append(result)
+
+    print(f"\nestimator: {args.estimator}; seeds: {' '.join(map(str, seeds))}")
+    for family in args.families:
+        ran = results[family]
+        others = "  ".join(f"{e}: {np.mean([r[f'predicted:{e}'] for r in ran]):.2f}/"
+                           f"{np.mean([r[f'covered:{e}'] for r in ran]):.2f}" for e in compared)  # fmt: skip
+        print(f"{TITLES[family]:<20} mean |gap| grouped {np.mean([r['grouped'] for r in ran]):5.2f}  "
+              f"predicted {np.mean([r['predicted'] for r in ran]):5.2f}  "
+              f"coverage {np.mean([r['covered'] for r in ran]):.2f}  ({len(ran)} pseudo-tests; "
+              f"|gap|/coverage per estimator: {others})")  # fmt: skip
+    if "all" in results:
+        last = results["all"]
+        print(f"gap random: {np.mean([r['random'] for r in last]):.2f}  "
+              f"grouped: {np.mean([r['grouped'] for r in last]):.2f}  "
+              f"predicted: {np.mean([r['predicted'] for r in last]):.2f}  "
+              f"coverage: {np.mean([r['covered'] for r in last]):.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -59,6 +59,29 @@ def _drop_records(path: Path) -> list[dict[str, Any]]:
     return records
 
 
+def side_by_side(estimate: dict[str, Any]) -> list[tuple[str, str]]:
+    """Plain, thresholded and predicted figures of a test estimate, as `roundtrip train` shows them."""
+    predicted, argmax = estimate["predicted_test_micro_f1"], estimate["predicted_test_micro_f1_argmax"]
+
+    def rule(threshold: float | None) -> str:
+        return "argmax" if threshold is None else f"no_relation when p ≥ {threshold:.2f}"
+
+    return [
+        ("validation micro-F1 (argmax)", f"{estimate['validation_micro_f1']:6.2f}"),
+        (f"validation micro-F1 ({rule(estimate['validation_threshold'])}, chosen there)",
+         f"{estimate['validation_micro_f1_at_threshold']:6.2f}"),
+        ("predicted test micro-F1 (argmax)", _interval(argmax)),
+        (f"predicted test micro-F1 of the submission ({rule(estimate['test_threshold'])})",
+         _interval(predicted)),
+        ("estimator", f"{estimate['estimator']} ({estimate['test_rows']} test rows; importance "
+                      f"weights worth {estimate['covariate_effective_rows']:.0f} validation rows)"),
+    ]  # fmt: skip
+
+
+def _interval(value: dict[str, float]) -> str:
+    return f"{value['estimate']:6.2f}  95% CI [{value['low']:.2f}, {value['high']:.2f}]"
+
+
 def _fail(error: Exception) -> NoReturn:
     Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(2) from None
@@ -83,15 +106,8 @@ def run_report(
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
     console = Console()
-    plain, predicted = result["validation_micro_f1"], result["predicted_test_micro_f1"]
-    console.print(
-        f"validation micro-F1      {plain['estimate']:6.2f}  95% CI [{plain['low']:.2f}, {plain['high']:.2f}]"
-    )
-    console.print(
-        f"predicted test micro-F1  {predicted['estimate']:6.2f}  "
-        f"95% CI [{predicted['low']:.2f}, {predicted['high']:.2f}]"
-        f"  (validation reweighted to the label prior estimated on {result['test_rows']} test rows)"
-    )
+    for what, value in side_by_side(result):
+        console.print(f"{what:<48} {value}")
     priors = result["prior"]
     table = Table("label", "training", "validation", "estimated test")
     for label in sorted(priors["estimated_test"], key=lambda name: -priors["estimated_test"][name]):
@@ -134,9 +150,7 @@ def compare_report(
             if difference
             else "—"
         )
-        verdict = "" if difference is None else (
-            "not distinguishable from noise" if arm["not_distinguishable_from_noise"] else "real difference"
-        )  # fmt: skip
+        verdict = "" if difference is None else arm["verdict"]
         f1, auprc = arm["micro_f1"], arm["auprc"]
         table.add_row(arm["arm"], str(f1["n"]), f"{f1['mean']:.2f} ± {f1['sd']:.2f}",
                       f"{auprc['mean']:.2f} ± {auprc['sd']:.2f}", delta, verdict)  # fmt: skip

@@ -26,11 +26,11 @@ def train_table(run_id: str, metrics: Mapping[str, Any], artifacts_dir: str, val
     )
     table.add_row("validation micro-F1 at that threshold", _interval(intervals["micro_f1_at_best_threshold"]))
     estimate = metrics.get("test_estimate")
-    if estimate:
-        table.add_row(
-            f"predicted test micro-F1 ({estimate['test_rows']} test rows)",
-            _interval(estimate["predicted_test_micro_f1"]),
-        )
+    if estimate and "test_threshold" in estimate:
+        from services.cli.report import side_by_side
+
+        for what, value in side_by_side(estimate)[2:]:
+            table.add_row(what, value)
     table.add_row("validation rows", str(validation_rows))
     table.add_row("artifacts", artifacts_dir)
     plots = (Path(artifacts_dir) / name for name in ("confusion_matrix.png", "per_label_f1.png"))

@@ -97,8 +97,13 @@ def paired_difference_interval(
     level: float = 0.95,
 ) -> Interval:
     """mean micro-F1 of runs b − mean micro-F1 of runs a (e.g. seeds of +en vs of the baseline),
-    all scored on the same validation rows and resampled together; covers 0 ⇒ not distinguishable."""
+    all scored on the same validation rows; covers 0 ⇒ not distinguishable.
+
+    A hierarchical bootstrap: each draw resamples the training seeds of each arm (runs, with
+    replacement), then whole validation groups, so the interval holds both sources of noise. With
+    one run per arm only the rows vary: such an interval says nothing about seed-to-seed spread."""
     counts, index = group_counts(groups, len(gold), samples=samples, seed=seed)
+    generator = np.random.default_rng(seed + 1)
 
     def mean_f1(predictions: list[np.ndarray]) -> tuple[float, np.ndarray]:
         full, resampled = [], []
@@ -107,7 +112,9 @@ def paired_difference_interval(
             per_group = _per_group(index, counts.shape[1], sums)
             full.append(f1_of_sums(sums.sum(axis=0)))
             resampled.append(f1_of_sums(counts @ per_group))
-        return float(np.mean(full)), np.mean(resampled, axis=0)
+        per_run = np.array(resampled)  # runs × draws
+        chosen = generator.integers(0, len(predictions), (samples, len(predictions)))
+        return float(np.mean(full)), per_run[chosen, np.arange(samples)[:, None]].mean(axis=1)
 
     (estimate_a, values_a), (estimate_b, values_b) = mean_f1(predictions_a), mean_f1(predictions_b)
     return _interval(estimate_b - estimate_a, values_b - values_a, level)
@@ -119,17 +126,19 @@ def reweighted_micro_f1_interval(
     ratio: np.ndarray,
     sampled_ratios: np.ndarray,
     *,
+    row_weights: np.ndarray | None = None,
     groups: np.ndarray | None = None,
     seed: int = 0,
     level: float = 0.95,
 ) -> Interval:
-    """micro-F1 with each row weighted by `ratio[gold]` (target prior / validation prior), and its
-    interval when the ratio is itself uncertain: draw b resamples validation groups and weighs them
-    with `sampled_ratios[b]` (from a prior estimated on resampled test rows)."""
+    """micro-F1 with each row weighted by `ratio[gold]` (target prior / validation prior) times its
+    own `row_weights` (e.g. covariate-shift importance weights), and its interval when the ratio is
+    itself uncertain: draw b resamples validation groups and weighs them with `sampled_ratios[b]`
+    (from a prior estimated on resampled test rows)."""
     labels = len(ratio)
     counts, index = group_counts(groups, len(gold), samples=len(sampled_ratios), seed=seed)
     per_group_label = np.zeros((counts.shape[1], labels, 3))  # group × gold label × (tp, pred, gold)
-    np.add.at(per_group_label, (index, gold), f1_sums(gold, predicted))
+    np.add.at(per_group_label, (index, gold), f1_sums(gold, predicted, row_weights))
     resampled = (counts @ per_group_label.reshape(counts.shape[1], -1)).reshape(-1, labels, 3)
     values = f1_of_sums(np.einsum("bkc,bk->bc", resampled, sampled_ratios))
     estimate = float(f1_of_sums(np.einsum("kc,k->c", per_group_label.sum(axis=0), ratio)))

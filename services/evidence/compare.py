@@ -1,9 +1,10 @@
 """Compare arms of an experiment matrix (baseline, +en, +ja, +both), each run with several seeds.
 
 Runs are grouped into arms by name (every seed of "+en" is named "+en"). For each arm: mean ± sd
-over seeds of micro-F1 and AUPRC; against the baseline arm, a paired bootstrap interval of the
-difference in mean micro-F1 on the same validation rows (whole groups resampled), per-label F1
-deltas, and the flag "not distinguishable from noise" when the interval covers 0. A label with no
+over seeds of micro-F1 and AUPRC; against the baseline arm, a hierarchical bootstrap interval of
+the difference in mean micro-F1 (training seeds resampled, then whole validation groups, on the
+same rows), per-label F1 deltas, and a verdict: "not distinguishable from noise" when the interval
+covers 0, and "needs more seeds" while an arm has fewer than MIN_SEEDS_FOR_VERDICT runs. A label with no
 validation rows has no delta: its F1 is 0 for every run by convention, and 0 − 0 would read as "no
 change" where nothing was measured.
 All runs must have been validated on the same rows, or the comparison would not be paired."""
@@ -18,6 +19,8 @@ import numpy as np
 from services.evidence.bootstrap import paired_difference_interval
 from services.evidence.predictions import ValidationPredictions
 from shared.re_data.labels import labels
+
+MIN_SEEDS_FOR_VERDICT = 3  # training seeds per arm before a verdict accounts for seed variance
 
 
 class NotComparable(ValueError):
@@ -86,6 +89,19 @@ def compare(
             )  # fmt: skip
             row["difference_vs_baseline"] = difference.as_dict()
             row["not_distinguishable_from_noise"] = difference.covers(0.0)
+            # seeds, then rows: with one run in either arm, seed-to-seed spread is not in the interval
+            row["needs_more_seeds"] = min(len(members), len(arms[baseline])) < MIN_SEEDS_FOR_VERDICT
+            if row["needs_more_seeds"]:
+                row["verdict"] = (
+                    f"needs more seeds: {len(arms[baseline])} vs {len(members)} run(s); run at least "
+                    f"{MIN_SEEDS_FOR_VERDICT} seeds per arm, the interval only holds validation-row noise"
+                )
+            else:
+                row["verdict"] = (
+                    "not distinguishable from noise"
+                    if difference.covers(0.0)
+                    else ("better than the baseline" if difference.low > 0 else "worse than the baseline")
+                )
             row["per_label_f1_delta"] = {
                 label: round(f1 - baseline_per_label.get(label, 0.0), 3)
                 for label, f1 in row["per_label_f1"].items()

@@ -14,21 +14,31 @@ from services.evidence.klue_f1 import micro_f1
 
 
 def em_prior(
-    probabilities: np.ndarray, train_prior: np.ndarray, *, iterations: int = 1000, tolerance: float = 1e-8
+    probabilities: np.ndarray,
+    train_prior: np.ndarray,
+    *,
+    iterations: int = 1000,
+    tolerance: float = 1e-8,
+    weights: np.ndarray | None = None,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
     """The label prior of the rows behind `probabilities` (model posteriors under `train_prior`).
 
+    `weights` count each row (a bootstrap resample's draws), `start` warm-starts the iteration (a
+    resample starts from the full data's estimate and converges in a few steps).
     Labels absent from `train_prior` stay at 0: the model's scores for them were never checked
     against a row, and EM would pour the test set into them (their prior ratio has no scale)."""
     support = train_prior > 0
     probabilities = np.where(support, probabilities, 0.0)
     probabilities = probabilities / np.clip(probabilities.sum(axis=1, keepdims=True), 1e-300, None)
     train_prior = np.where(support, train_prior, 1.0)  # any positive value: those columns are 0
-    prior = np.where(support, train_prior, 0.0)
+    prior = np.where(support, train_prior if start is None else start, 0.0)
+    weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=float)
+    total = max(weights.sum(), 1e-300)
     for _ in range(iterations):
         adjusted = probabilities * (prior / train_prior)
         adjusted /= np.clip(adjusted.sum(axis=1, keepdims=True), 1e-300, None)
-        updated = adjusted.mean(axis=0)
+        updated = weights @ adjusted / total
         if np.abs(updated - prior).sum() < tolerance:
             return np.asarray(updated)
         prior = updated

@@ -45,6 +45,15 @@ def usable_run(run_id: str, database_url: str) -> UsableRun:
         return UsableRun(dict(run.config), Path(run.artifacts_dir), dict(run.metrics), dict(run.split or {}))
 
 
+def submitted_threshold(metrics: dict[str, Any]) -> float | None:
+    """The rule `predict` applies: the threshold for the estimated test mix when the run has a test
+    estimate (what its predicted score is for), else the one validation liked best."""
+    estimate = metrics.get("test_estimate") or {}
+    if "test_threshold" in estimate:
+        return estimate["test_threshold"]  # type: ignore[no-any-return]
+    return metrics.get("best_no_relation_threshold")
+
+
 @dataclass(frozen=True)
 class Submission:
     rows: int
@@ -59,7 +68,7 @@ def predict_file(
     run = usable_run(run_id, database_url)
     rows = read_examples(test_file, allow_unlabeled=True)  # labels (or the 100 placeholder) are ignored
     probabilities = probabilities_of(run, rows, progress)
-    threshold = run.metrics.get("best_no_relation_threshold")
+    threshold = submitted_threshold(run.metrics)
     predicted = thresholds.apply_threshold(np.asarray(probabilities), threshold)
     with out.open("w", encoding="utf-8") as stream:
         stream.write("id,pred_label,probs\n")

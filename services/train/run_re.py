@@ -16,13 +16,16 @@ import joblib
 import numpy as np
 
 from services.evidence.bootstrap import micro_f1_interval
-from services.evidence.predicted import label_prior, predict_test_score
+from services.evidence.predicted import label_prior
 from services.evidence.prior import prior_ratio
 from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
+from services.train.covariates import TrainingEntities
 from services.train.metrics import auprc_interval, compute
-from services.train.split import row_groups, split
+from services.train.run_artifacts import save_estimation_inputs
+from services.train.split import seen_entity_shares, split
+from services.train.test_estimate import estimate_test
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
@@ -124,6 +127,8 @@ def main(
         split_record = parts.sizes() | {
             "seed": data.split_seed,
             "group_by": data.group_by,
+            # how unseen validation's entities are: shares of rows whose words occur in training
+            "validation_entities_seen_in_training": seen_entity_shares(parts.train, parts.validation),
             "train_after_undersampling": len(train_rows),
             "train_label_counts": dict(Counter(str(row.label) for row in train_rows).most_common()),
         }
@@ -161,13 +166,14 @@ def main(
             "confusion": metrics.confusion,
             "threshold_sweep": [vars(point) for point in sweep],
         }
-        if data.test_file:  # how the score would move under the test file's (estimated) label mix
+        if data.test_file:  # the score of what `predict` submits, under the test's shifts
             test_rows = read_examples(data.test_file, allow_unlabeled=True)
-            training_gold = np.array([label_to_id()[str(e.label)] for e in train_rows])
-            estimate = predict_test_score(
-                gold, probabilities, [predict_in_chunks(predict, test_rows, progress, "predict test")],
-                training_prior=label_prior(training_gold), groups=np.array(parts.validation_groups),
-                test_groups=row_groups(test_rows),
+            test_probabilities = predict_in_chunks(predict, test_rows, progress, "predict test")
+            estimate = estimate_test(
+                training_gold=np.array([label_to_id()[str(e.label)] for e in train_rows]),
+                training_entities=TrainingEntities.of(train_rows), validation_rows=parts.validation,
+                validation_gold=gold, validation_probabilities=probabilities, validation_groups=groups,
+                test_rows=test_rows, test_probabilities=[test_probabilities],
             )  # fmt: skip
             summary["test_estimate"] = estimate.as_dict() | {
                 "test_file": _describe_file(data.test_file, test_rows)
@@ -181,6 +187,7 @@ def main(
             probabilities,
             parts.validation_groups,
         )
+        save_estimation_inputs(run_dir, parts.validation, train_rows)
         (run_dir / "metrics.json").write_text(json.dumps(summary, indent=1))
         plots.confusion_png(metrics, run_dir / "confusion_matrix.png")
         plots.per_label_f1_png(metrics, run_dir / "per_label_f1.png")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from factories import write_jsonl
 
+from services.evidence.shift import CHOSEN
 from services.train.predict import usable_run
 from shared.re_data.io import read_examples
 
@@ -49,7 +50,7 @@ def test_train_and_predict_end_with_their_figures_and_next_steps(klue_train: Pat
     )
     assert f"{auprc['estimate']:.2f}  [{auprc['low']:.2f}, {auprc['high']:.2f}]" in shown
     assert f"{metrics['test_estimate']['predicted_test_micro_f1']['estimate']:.2f}" in shown
-    assert "predicted test micro-F1 (200 test rows)" in shown
+    assert "predicted test micro-F1 of the submission" in shown and f"{CHOSEN} (200 test rows" in shown
     assert f"{metrics['best_no_relation_threshold']:.2f}" in shown
     assert str(tmp_path / "art" / run_id) in shown
     assert f"roundtrip predict {run_id}" in shown and "roundtrip report compare" in shown
@@ -65,7 +66,8 @@ def test_train_and_predict_end_with_their_figures_and_next_steps(klue_train: Pat
     predicted = run("predict", run_id, str(test), "--out", "submission.csv", url=url, cwd=tmp_path)
     assert predicted.returncode == 0, predicted.stderr
     assert re.search(r"rows predicted\s+│\s+200", predicted.stderr)
-    assert f"no_relation when p ≥ {metrics['best_no_relation_threshold']:.2f}" in predicted.stderr
+    applied = metrics["test_estimate"]["test_threshold"]  # the rule the predicted score is for
+    assert ("argmax" if applied is None else f"no_relation when p ≥ {applied:.2f}") in predicted.stderr
     assert "predicted no_relation" in predicted.stderr and "submission.csv" in predicted.stderr
     assert f"roundtrip report run {run_id}" in predicted.stderr
     assert len((tmp_path / "submission.csv").read_text().splitlines()) == 201

@@ -85,10 +85,13 @@ def test_report_compare_groups_seeds_into_arms(recorded) -> None:  # type: ignor
         difference["low"] <= 0 <= difference["high"]
     )
 
+    assert arms["undersampled"]["needs_more_seeds"] is False  # 3 seeds per arm: a verdict
     table = roundtrip("report", "compare", *ids, url=recorded["url"], cwd=recorded["cwd"])
-    assert "± " in table.stdout and (
-        "not distinguishable from noise" in table.stdout or "real difference" in table.stdout
-    )
+    assert "± " in table.stdout and arms["undersampled"]["verdict"] in table.stdout
+    one_each = roundtrip("report", "compare", runs["baseline"][0], runs["undersampled"][0], "--json",
+                         url=recorded["url"], cwd=recorded["cwd"])  # fmt: skip
+    single = {arm["arm"]: arm for arm in json.loads(one_each.stdout)["arms"]}["undersampled"]
+    assert single["needs_more_seeds"] is True and single["verdict"].startswith("needs more seeds")
 
     wrong = roundtrip(
         "report", "compare", *ids, "--baseline", "nope", url=recorded["url"], cwd=recorded["cwd"]

@@ -6,7 +6,15 @@ from pathlib import Path
 import pytest
 from factories import make_example
 
-from services.train.split import LeakageError, check_no_leak, sentence_key, split
+from services.train.split import (
+    LeakageError,
+    check_no_leak,
+    common_words,
+    row_groups,
+    seen_entity_shares,
+    sentence_key,
+    split,
+)
 from shared.re_data.io import read_examples
 from shared.re_data.labels import labels
 from shared.re_data.schema import Provenance, REExample, TranslationLegInfo
@@ -100,18 +108,33 @@ def test_real_klue_split_shares_no_sentence(klue_train: Path) -> None:
     assert 0.09 <= len(result.validation) / 32470 <= 0.11
 
 
-def test_entity_cluster_split_keeps_subjects_unseen() -> None:
+def words_of(rows) -> set[str]:  # type: ignore[no-untyped-def]
+    return {w for e in rows for w in (e.subject_entity.word, e.object_entity.word)}
+
+
+def test_entity_cluster_split_keeps_subject_and_object_words_unseen() -> None:
     rows = originals()
     result = split(rows, validation_fraction=0.2, seed=7, group_by="entity_cluster")
-    validation_subjects = {e.subject_entity.word for e in result.validation}
-    assert validation_subjects and not any(e.subject_entity.word in validation_subjects for e in result.train)
+    validation_words = words_of(result.validation) - common_words(rows)
+    assert validation_words and not validation_words & words_of(result.train)
     with pytest.raises(ValueError, match="unknown grouping"):
         split(rows, group_by="article")
 
 
 def test_real_klue_entity_cluster_split(klue_train: Path) -> None:
+    """Through subject and object words, without the giant cluster common words would make: no
+    validation word is seen in training unless it is common; what is seen is measured."""
     rows = read_examples(klue_train)
     result = split(rows, validation_fraction=0.1, seed=42, group_by="entity_cluster")
-    subjects = {e.subject_entity.word for e in result.validation}
-    assert not any(e.subject_entity.word in subjects for e in result.train)
+    common = common_words(rows)
+    assert not (words_of(result.validation) - common) & words_of(result.train)
     assert 0.07 <= len(result.validation) / 32470 <= 0.13
+    assert max(Counter(row_groups(rows)).values()) < 0.01 * len(rows)  # no giant cluster
+    seen = seen_entity_shares(result.train, result.validation)
+    seen_by_sentence = seen_entity_shares(*astuple_split(split(rows, validation_fraction=0.1, seed=42)))
+    assert seen["either"] < seen_by_sentence["either"] and seen["pair"] < seen_by_sentence["pair"]
+    assert words_of(result.validation) & words_of(result.train) <= common  # a seen word is a common word
+
+
+def astuple_split(parts):  # type: ignore[no-untyped-def]
+    return parts.train, parts.validation

@@ -1,0 +1,46 @@
+"""The one path from a trained model to its predicted test score: `roundtrip train --test_file`,
+`roundtrip report run` (so REST and /ui, which show what the run records) and `bench/gap.py` all
+call `estimate_test`."""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from services.evidence.shift import CHOSEN, ShiftEstimate, estimate_shifted_score, weighted_prior
+from services.train.covariates import TrainingEntities, covariates
+from services.train.split import row_groups
+from shared.re_data.schema import REExample
+
+
+def estimate_test(
+    *,
+    training_gold: np.ndarray,
+    training_entities: TrainingEntities,
+    validation_rows: Sequence[REExample] | None,
+    validation_gold: np.ndarray,
+    validation_probabilities: np.ndarray,
+    validation_groups: np.ndarray,
+    test_rows: Sequence[REExample],
+    test_probabilities: Sequence[np.ndarray],
+    estimator: str = CHOSEN,
+    prior_samples: int = 300,
+    seed: int = 0,
+) -> ShiftEstimate:
+    """Without the validation rows themselves (runs recorded before they were saved) only label
+    shift is corrected, and the record says so (`estimator: label`)."""
+    validation_covariates = (
+        covariates(validation_rows, training_entities) if validation_rows is not None else None
+    )
+    return estimate_shifted_score(
+        validation_gold,
+        validation_probabilities,
+        validation_groups,
+        test_probabilities,
+        training_prior=weighted_prior(training_gold),
+        validation_covariates=validation_covariates,
+        test_covariates=covariates(test_rows, training_entities),
+        test_groups=row_groups(test_rows),
+        estimator=estimator,
+        prior_samples=prior_samples,
+        seed=seed,
+    )
