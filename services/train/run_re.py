@@ -16,8 +16,8 @@ import joblib
 import numpy as np
 
 from services.evidence.bootstrap import micro_f1_interval
-from services.evidence.predicted import label_prior
 from services.evidence.prior import prior_ratio
+from services.evidence.shift import weighted_prior
 from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline
@@ -290,7 +290,7 @@ def transformer_options(model: ModelArguments, run: RunArguments, run_dir: Path)
 def prior_matching_weights(rows: Sequence[REExample], target_prior: np.ndarray) -> list[float]:
     """Per label: target share / training share, scaled so the average training row weighs 1.
     Labels absent from training get weight 1 (there is nothing to weigh)."""
-    shares = label_prior(np.array([label_to_id()[str(row.label)] for row in rows]))
+    shares = weighted_prior(np.array([label_to_id()[str(row.label)] for row in rows]))
     ratio = np.where(shares > 0, prior_ratio(target_prior, shares), 1.0)
     ratio /= float(np.sum(ratio * shares))
     return [float(weight) for weight in ratio]

@@ -6,12 +6,12 @@ import pytest
 from services.evidence.bootstrap import micro_f1_interval, paired_difference_interval
 from services.evidence.calibration import fit_calibration
 from services.evidence.klue_f1 import micro_f1
-from services.evidence.predicted import label_prior
 from services.evidence.prior import (
     em_prior,
     prior_weights,
     reweighted_micro_f1,
 )
+from services.evidence.shift import estimate_shifted_score, weighted_prior
 
 K = 30
 
@@ -180,8 +180,6 @@ def test_calibration_learns_a_label_that_shows_up_as_its_neighbours_score() -> N
 def test_a_label_the_model_cannot_tell_from_no_relation_gets_their_joint_share_right() -> None:
     """Class 5 looks exactly like no_relation: how the pair splits is not identifiable from the
     model's outputs, but their joint share is, and so is every other label's."""
-    from services.evidence.predicted import estimate_test_prior
-
     generator, sample, posterior = gaussian_world(6)
     source = generator.dirichlet(np.ones(K) * 3)
     source[0] = 0.3
@@ -197,7 +195,7 @@ def test_a_label_the_model_cannot_tell_from_no_relation_gets_their_joint_share_r
     gold_val, x_val = sample(source, 20000)
     _, x_test = sample(target, 20000)
     validation, test = twin(x_val, source), twin(x_test, source)
-    estimate = estimate_test_prior(gold_val, validation, [test])
+    estimate = em_prior(fit_calibration(validation, gold_val).apply(test), weighted_prior(gold_val))
     assert estimate[0] + estimate[5] == pytest.approx(target[0] + target[5], abs=0.03)
     others = [k for k in range(K) if k not in (0, 5)]
     assert np.abs(estimate[others] - target[others]).sum() < 0.08
@@ -230,8 +228,6 @@ def test_the_predicted_interval_widens_with_an_uncertain_prior() -> None:
 def test_test_rows_of_one_group_are_resampled_together_for_the_prior_interval() -> None:
     """Test rows of one article share their scores: resampling rows would make the estimated prior
     look surer than it is, so the interval resamples whole test groups."""
-    from services.evidence.predicted import predict_test_score
-
     generator = np.random.default_rng(11)
     gold = np.where(generator.random(4000) < 0.3, 0, generator.integers(1, K, 4000))
     predicted = np.where(generator.random(4000) < 0.7, gold, generator.integers(0, K, 4000))
@@ -243,9 +239,16 @@ def test_test_rows_of_one_group_are_resampled_together_for_the_prior_interval() 
     test[np.arange(3000), article_label[groups]] = 0.9
 
     def width(test_groups: np.ndarray | None) -> float:
-        interval = predict_test_score(
-            gold, validation, [test], training_prior=label_prior(gold), test_groups=test_groups, samples=300
-        ).predicted_test_micro_f1
+        interval = estimate_shifted_score(
+            gold,
+            validation,
+            np.arange(4000),
+            [test],
+            training_prior=weighted_prior(gold),
+            test_groups=test_groups,
+            estimator="label",
+            prior_samples=300,
+        ).predicted_test_micro_f1_argmax
         return interval.high - interval.low
 
     by_row, by_group = width(None), width(groups)
