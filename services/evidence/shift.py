@@ -205,19 +205,14 @@ def estimate_shifted_score(
             row_weights=covariate, groups=validation_groups, seed=seed,
         )  # fmt: skip
 
-    validation_threshold = best_threshold(gold, probabilities, None)
     return ShiftEstimate(
+        **_validation_figures(gold, probabilities, covariate),
         estimator=recorded_name(estimator, with_covariates),
-        validation_micro_f1=micro_f1(gold, probabilities.argmax(axis=1)),
-        validation_threshold=validation_threshold,
-        validation_micro_f1_at_threshold=micro_f1(gold, apply_rule(probabilities, validation_threshold)),
         test_threshold=best_threshold(gold, probabilities, row_weights),
         predicted_test_micro_f1=interval(submitted),
         predicted_test_micro_f1_argmax=interval(probabilities.argmax(axis=1)),
         estimated_test_prior=test_prior,
-        validation_prior=weighted_prior(gold),
         training_prior=training_prior,
-        covariate_effective_rows=float(covariate.sum() ** 2 / np.square(covariate).sum()),
         test_rows=len(ensemble),
     )
 
@@ -273,21 +268,28 @@ def _expected_estimate(
             float(expected_f1(adjusted, predicted)[0]), *np.percentile(values, [2.5, 97.5]).tolist()
         )
 
-    validation_threshold = best_threshold(gold, probabilities, None)
     return ShiftEstimate(
+        **_validation_figures(gold, probabilities, covariate),
         estimator=name,
-        validation_micro_f1=micro_f1(gold, probabilities.argmax(axis=1)),
-        validation_threshold=validation_threshold,
-        validation_micro_f1_at_threshold=micro_f1(gold, apply_rule(probabilities, validation_threshold)),
         test_threshold=threshold,
         predicted_test_micro_f1=interval(apply_rule(raw, threshold)),
         predicted_test_micro_f1_argmax=interval(raw.argmax(axis=1)),
         estimated_test_prior=test_prior,
-        validation_prior=weighted_prior(gold),
         training_prior=training_prior,
-        covariate_effective_rows=float(covariate.sum() ** 2 / np.square(covariate).sum()),
         test_rows=len(ensemble),
     )
+
+
+def _validation_figures(gold: np.ndarray, probabilities: np.ndarray, covariate: np.ndarray) -> dict[str, Any]:
+    """What every estimator reports about validation itself, beside its prediction."""
+    threshold = best_threshold(gold, probabilities, None)
+    return {
+        "validation_micro_f1": micro_f1(gold, probabilities.argmax(axis=1)),
+        "validation_threshold": threshold,
+        "validation_micro_f1_at_threshold": micro_f1(gold, apply_rule(probabilities, threshold)),
+        "validation_prior": weighted_prior(gold),
+        "covariate_effective_rows": float(covariate.sum() ** 2 / np.square(covariate).sum()),
+    }
 
 
 def _resampled_priors(
