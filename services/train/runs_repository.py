@@ -1,13 +1,14 @@
 """All SQL on training runs."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
+from shared.db.clock import aware, now
 from shared.db.models import TrainingRun
 
 
@@ -31,7 +32,7 @@ def update(session: Session, *, run_id: str, **fields: Any) -> TrainingRun:
 
 
 def finish(session: Session, *, run_id: str, status: str, **fields: Any) -> None:
-    update(session, run_id=run_id, status=status, finished_at=datetime.now(UTC), **fields)
+    update(session, run_id=run_id, status=status, finished_at=now(), **fields)
 
 
 def get_for_team(session: Session, *, run_id: str, team_id: int) -> TrainingRun | None:
@@ -54,10 +55,6 @@ def list_runs(
 LIVE = ("queued", "running")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def claim(
     session: Session, *, run_id: str, task_id: str | None, lapsed_before: datetime
 ) -> TrainingRun | None:
@@ -67,15 +64,11 @@ def claim(
     if run is None or run.status not in LIVE:
         return None
     renewed = run.heartbeat_at or run.created_at
-    if run.status == "running" and _aware(renewed) >= lapsed_before:
+    if run.status == "running" and aware(renewed) >= lapsed_before:
         return None
     run.attempts += 1
     run.status, run.task_id, run.heartbeat_at = "running", task_id, now()
     return run
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def renew_lease(session: Session, *, run_id: str, task_id: str | None) -> None:

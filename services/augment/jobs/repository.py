@@ -1,12 +1,13 @@
 """All SQL on augmentation jobs, their chunks and results."""
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from shared.db.clock import aware, now
 from shared.db.models import (
     FINISHED_JOB_STATES,
     AugmentationJob,
@@ -21,10 +22,6 @@ from shared.db.models import (
 from shared.dispatch import ChunkTask
 
 LIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.SUCCEEDED.value)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def find_live_job(session: Session, *, team_id: int, request_hash: str) -> AugmentationJob | None:
@@ -104,11 +101,6 @@ def claim_chunk(
 def _lapsed(chunk: JobChunk, lapsed_before: datetime) -> bool:
     renewed = chunk.heartbeat_at or chunk.started_at
     return renewed is None or aware(renewed) < lapsed_before
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every one stored here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def renew_lease(session: Session, *, chunk_id: str, task_id: str | None) -> bool:
