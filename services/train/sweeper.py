@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from services.train import runs_repository
+from shared.db.clock import now
 from shared.db.models import TrainingRun
 
 
@@ -30,9 +31,10 @@ class RunSweep:
 def sweep_runs(
     session: Session, rules: RunSweepRules, waiting_in_queue: Callable[[], int | None]
 ) -> RunSweep:
-    now = runs_repository.now()
+    moment = now()
+    lease_cut = moment - timedelta(seconds=rules.lease_s)  # a holder silent since then has lapsed
     sweep = RunSweep()
-    for run in runs_repository.lapsed(session, lapsed_before=now - timedelta(seconds=rules.lease_s)):
+    for run in runs_repository.lapsed(session, lapsed_before=lease_cut):
         if run.attempts >= rules.max_attempts:
             runs_repository.finish(
                 session,
@@ -45,10 +47,12 @@ def sweep_runs(
         run.status = "queued"
         sweep.to_send.append(_resend(run))
         sweep.counts["lease_lapsed"] += 1
-    for run in runs_repository.unsent(session, accepted_before=now - timedelta(seconds=rules.outbox_grace_s)):
+    for run in runs_repository.unsent(
+        session, accepted_before=moment - timedelta(seconds=rules.outbox_grace_s)
+    ):
         sweep.to_send.append((run.id, run.task_id or run.id))
         sweep.counts["never_sent"] += 1
-    queued = runs_repository.waiting(session, sent_before=now - timedelta(seconds=rules.lease_s))
+    queued = runs_repository.waiting(session, sent_before=lease_cut)
     held = waiting_in_queue() if queued else None
     if held is not None and held < len(queued):
         sweep.to_send += [_resend(run) for run in queued]

@@ -14,6 +14,7 @@ from services.train.args import DataArguments, ModelArguments, RunArguments
 from services.train.run_re import main
 from services.train.schemas import TrainingCreate
 from shared.background import Every
+from shared.db.clock import now
 from shared.db.session import session_scope
 from shared.queues import TaskName
 from shared.re_data.io import write_jsonl
@@ -53,7 +54,7 @@ def _claim(run_id: str, task_id: str | None) -> bool:
     """This delivery holds the run now (False: it is finished, or another live delivery holds it)."""
     settings = get_common_settings()
     with session_scope(settings.database_url) as session:
-        lapsed_before = runs_repository.now() - timedelta(seconds=settings.lease_s)
+        lapsed_before = now() - timedelta(seconds=settings.lease_s)
         run = runs_repository.claim(session, run_id=run_id, task_id=task_id, lapsed_before=lapsed_before)
         if run is not None and run.attempts > settings.run_max_attempts:
             runs_repository.finish(

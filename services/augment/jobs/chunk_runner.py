@@ -18,6 +18,7 @@ from services.augment.jobs import repository as jobs_repository
 from services.augment.jobs.schemas import AugmentationCreate
 from services.catalog import datasets_service
 from shared.background import Every
+from shared.db.clock import now
 from shared.db.models import JobChunk
 from shared.re_data.io import to_record
 from shared.re_data.schema import REExample
@@ -103,7 +104,7 @@ def run_chunk(
 
 def _claim(chunk_id: str, sessions: sessionmaker[Session], delivery: Delivery) -> ChunkWork | ChunkOutcome:
     with sessions.begin() as session:
-        lapsed_before = jobs_repository.now() - timedelta(seconds=delivery.lease_s)
+        lapsed_before = now() - timedelta(seconds=delivery.lease_s)
         claimed = jobs_repository.claim_chunk(
             session, chunk_id=chunk_id, task_id=delivery.task_id, lapsed_before=lapsed_before
         )

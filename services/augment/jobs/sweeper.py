@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.augment.jobs import repository as jobs_repository
 from services.augment.jobs.chunk_runner import describe
+from shared.db.clock import now
 from shared.db.models import ChunkState, JobChunk
 from shared.dispatch import ChunkTask
 from shared.queues import queue_for_language
@@ -38,9 +39,10 @@ class Sweep:
 
 
 def sweep_chunks(session: Session, rules: SweepRules, waiting: WaitingMessages) -> Sweep:
-    now = jobs_repository.now()
+    moment = now()
+    lease_cut = moment - timedelta(seconds=rules.lease_s)  # a holder silent since then has lapsed
     sweep = Sweep()
-    for chunk in jobs_repository.lapsed_chunks(session, lapsed_before=now - timedelta(seconds=rules.lease_s)):
+    for chunk in jobs_repository.lapsed_chunks(session, lapsed_before=lease_cut):
         if chunk.attempts >= rules.max_attempts:
             why = chunk.error or "its worker stopped answering each time"
             jobs_repository.fail_chunk_and_job(
@@ -55,12 +57,12 @@ def sweep_chunks(session: Session, rules: SweepRules, waiting: WaitingMessages) 
         sweep.to_send.append(_resend(chunk))
         sweep.counts["lease_lapsed"] += 1
     for chunk in jobs_repository.unsent_chunks(
-        session, accepted_before=now - timedelta(seconds=rules.outbox_grace_s)
+        session, accepted_before=moment - timedelta(seconds=rules.outbox_grace_s)
     ):
         sweep.to_send.append(ChunkTask(chunk.id, chunk.pivot, chunk.task_id or chunk.id))
         sweep.counts["never_sent"] += 1
     by_queue: dict[str, list[JobChunk]] = defaultdict(list)
-    for chunk in jobs_repository.waiting_chunks(session, sent_before=now - timedelta(seconds=rules.lease_s)):
+    for chunk in jobs_repository.waiting_chunks(session, sent_before=lease_cut):
         by_queue[queue_for_language(chunk.pivot)].append(chunk)
     for queue, chunks in by_queue.items():
         held = waiting(queue)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from services.augment.config import get_service_settings
 from services.augment.engine.augmenter import Engine
 from services.augment.engine.decoding import DecodingSettings
-from services.augment.engine.registry import effective_revision, model_spec
+from services.augment.engine.registry import effective_revision, model_spec, public_name
 from services.augment.engine.translators.base import ModelUnavailableError
 from services.augment.jobs import models_repository
 from services.augment.jobs.chunk_runner import ChunkOutcome, Delivery, fail_job, retry_later, run_chunk
@@ -60,7 +60,8 @@ def back_translate_chunk(self: Task, chunk_id: str) -> str:
     except TRANSIENT:
         raise
     except ModelUnavailableError as error:  # retrying cannot help: fail the job with the reason
-        fail_job(chunk_id, sessions, str(error))
+        log.error("model_unavailable", chunk_id=chunk_id, error=str(error))  # the full reason, for operators
+        fail_job(chunk_id, sessions, unavailable_for_users(error))
         return ChunkOutcome.GAVE_UP.value
     except Exception as error:  # a bug or a bad input: retrying would fail the same way
         log.exception("chunk_failed", chunk_id=chunk_id)
@@ -70,13 +71,26 @@ def back_translate_chunk(self: Task, chunk_id: str) -> str:
     return outcome.value
 
 
+def unavailable_for_users(error: ModelUnavailableError) -> str:
+    """What a job's `error` says: the model by its public name (a local copy by its folder), the
+    setting that fixes it; the reason (which may hold a server path) stays in the worker's log."""
+    return (
+        f"model {public_name(error.model)!r} is not available on the worker; its operator sets "
+        f"{error.setting} to a local copy (the worker's log says why)"
+    )
+
+
 @shared_task(
     name=TaskName.TRANSLATE_TEXTS, acks_late=True, ignore_result=False, autoretry_for=TRANSIENT, max_retries=3
 )
 def translate_texts(
     source_lang: str, target_lang: str, texts: list[str], decoding: dict[str, Any], team: str
 ) -> list[list[str]]:
-    leg = engine().leg(model_spec(settings, source_lang, target_lang))
+    try:
+        leg = engine().leg(model_spec(settings, source_lang, target_lang))
+    except ModelUnavailableError as error:  # the API shows this reason to the caller (a 503)
+        log.error("model_unavailable", direction=f"{source_lang}-{target_lang}", error=str(error))
+        raise RuntimeError(unavailable_for_users(error)) from None
     return leg.translate(texts, DecodingSettings.model_validate(decoding), produced_by=team)
 
 
