@@ -40,6 +40,10 @@ def estimate_test(
         validation_covariates=validation_covariates,
         test_covariates=covariates(test_rows, training_entities),
         test_groups=row_groups(test_rows),
+        validation_sources=[row.source or "" for row in validation_rows]
+        if validation_rows is not None
+        else None,
+        test_sources=[row.source or "" for row in test_rows],
         estimator=estimator,
         prior_samples=prior_samples,
         seed=seed,

@@ -1,0 +1,140 @@
+"""The conditional estimator on synthetic worlds where the test's truth is known: a model that
+under-calls no_relation on news rows (as one trained mostly on wikipedia may), and a test that is
+mostly news and mostly no_relation at once."""
+
+import numpy as np
+import pytest
+
+from services.evidence.conditional import (
+    STRATUM_MIN_ROWS,
+    drawn_sums,
+    expected_sums,
+    pooled_strata,
+    stratified_posteriors,
+    within_group_correlation,
+)
+from services.evidence.klue_f1 import micro_f1
+from services.evidence.shift import apply_rule, estimate_shifted_score, weighted_prior
+
+K = 30
+NEWS_NO_RELATION_DEFLATION = (
+    0.25  # on wikitree rows the model's no_relation probability is a quarter of its due
+)
+
+
+def sample(generator: np.random.Generator, sources: list[str], no_relation: dict[str, float]):  # type: ignore[no-untyped-def]
+    """Rows of the given sources; the model is right 70% of the time and says so honestly under a
+    30% no_relation prior, except that on wikitree rows its no_relation probability is deflated."""
+    n = len(sources)
+    share = np.array([no_relation[s] for s in sources])
+    gold = np.where(generator.random(n) < share, 0, generator.integers(1, K, n))
+    right = generator.random(n) < 0.7
+    predicted = np.where(right, gold, (gold + generator.integers(1, K, n)) % K)
+    likelihood = np.full((n, K), 0.3 / (K - 1))
+    likelihood[np.arange(n), predicted] = 0.7
+    probabilities = likelihood * np.r_[0.3, np.full(K - 1, 0.7 / (K - 1))]
+    news = np.array([s == "wikitree" for s in sources])
+    probabilities[news, 0] *= NEWS_NO_RELATION_DEFLATION
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    descriptors = np.stack([~news, news], axis=1).astype(float)
+    return gold, probabilities, descriptors
+
+
+def test_news_heavy_no_relation_heavy_test_is_predicted_where_one_calibration_misses() -> None:
+    generator = np.random.default_rng(0)
+    validation_sources = ["wikipedia"] * 2400 + ["wikitree"] * 800
+    test_sources = ["wikipedia"] * 600 + ["wikitree"] * 2400
+    gold_v, probs_v, desc_v = sample(generator, validation_sources, {"wikipedia": 0.3, "wikitree": 0.3})
+    gold_t, probs_t, desc_t = sample(generator, test_sources, {"wikipedia": 0.3, "wikitree": 0.6})
+
+    def run(estimator: str):  # type: ignore[no-untyped-def]
+        return estimate_shifted_score(
+            gold_v, probs_v, np.arange(len(gold_v)) // 4, [probs_t], training_prior=weighted_prior(gold_v),
+            validation_covariates=desc_v, test_covariates=desc_t, test_groups=np.arange(len(gold_t)) // 4,
+            validation_sources=validation_sources, test_sources=test_sources,
+            estimator=estimator, prior_samples=100, seed=0,
+        )  # fmt: skip
+
+    conditional, label = run("conditional"), run("label")
+    assert conditional.estimator == "conditional"
+    submitted = micro_f1(gold_t, apply_rule(probs_t, conditional.test_threshold))
+    assert conditional.estimated_test_prior[0] == pytest.approx(0.3 * 0.2 + 0.6 * 0.8, abs=0.04)
+    # 800 wikitree validation rows measure the model there to about ±2 F1 points (one sd)
+    assert abs(conditional.predicted_test_micro_f1.estimate - submitted) < 4
+    interval = conditional.predicted_test_micro_f1
+    assert interval.covers(submitted) and interval.low < interval.estimate < interval.high
+    label_submitted = micro_f1(gold_t, apply_rule(probs_t, label.test_threshold))
+    assert label.estimated_test_prior[0] < 0.45  # one EM for both sources: wikitree's no_relation is missed
+    assert label.predicted_test_micro_f1.estimate - label_submitted > 3  # too high: relations it cannot see
+    assert not label.predicted_test_micro_f1.covers(label_submitted)
+
+
+def test_without_rows_to_describe_the_record_says_label() -> None:
+    generator = np.random.default_rng(4)
+    gold, probabilities, _ = sample(generator, ["wikipedia"] * 600, {"wikipedia": 0.3})
+    estimate = estimate_shifted_score(
+        gold, probabilities, np.arange(600), [probabilities], training_prior=weighted_prior(gold),
+        estimator="conditional", prior_samples=20,
+    )  # fmt: skip
+    assert estimate.estimator == "label"
+
+
+def test_small_and_unknown_sources_pool_and_a_small_pool_joins_the_largest() -> None:
+    big, small = ["wikipedia"] * (STRATUM_MIN_ROWS + 50), ["policy_briefing"] * 10
+    validation, test = pooled_strata([*big, *small, ""], ["policy_briefing", "wikipedia", "", "new-source"])
+    assert set(validation) == {0} and list(test) == [0, 0, 0, 0]  # 11 other rows: too few for a stratum
+    validation, test = pooled_strata([*big, *["x"] * STRATUM_MIN_ROWS], ["wikipedia", "x", "y"])
+    assert len(set(validation)) == 2 and test[0] != test[1]  # two sources large enough: two strata
+    assert test[2] == test[0]  # "y", unseen in validation: with the largest (wikipedia)
+    validation, test = pooled_strata([*big, *["a"] * 100, *["b"] * 100], ["a", "b", "z", "wikipedia"])
+    assert test[0] == test[1] == test[2] != test[3]  # small sources together make one stratum
+    assert len(set(validation)) == 2
+
+
+def test_each_stratum_gets_its_own_prior() -> None:
+    """Honest posteriors under a 30% validation prior; the test has 30% no_relation on one source and
+    70% on the other: EM per stratum finds both, one EM for all would average them."""
+    generator = np.random.default_rng(7)
+    gold_v = np.where(generator.random(4000) < 0.3, 0, generator.integers(1, K, 4000))
+    strata_v = np.arange(4000) % 2
+
+    def honest(gold: np.ndarray) -> np.ndarray:
+        right = generator.random(len(gold)) < 0.7
+        predicted = np.where(right, gold, (gold + generator.integers(1, K, len(gold))) % K)
+        likelihood = np.full((len(gold), K), 0.3 / (K - 1))
+        likelihood[np.arange(len(gold)), predicted] = 0.7
+        posterior = likelihood * weighted_prior(gold_v)
+        return np.asarray(posterior / posterior.sum(axis=1, keepdims=True))
+
+    strata_t = np.r_[np.zeros(3000, int), np.ones(3000, int)]
+    gold_t = np.where(
+        generator.random(6000) < np.where(strata_t == 0, 0.3, 0.7), 0, generator.integers(1, K, 6000)
+    )
+    adjusted, overall = stratified_posteriors(honest(gold_t), strata_t, gold_v, strata_v)
+    assert adjusted[strata_t == 0, 0].mean() == pytest.approx(0.3, abs=0.04)
+    assert adjusted[strata_t == 1, 0].mean() == pytest.approx(0.7, abs=0.04)
+    assert overall[0] == pytest.approx(0.5, abs=0.03)
+    assert np.allclose(adjusted.sum(axis=1), 1.0)
+
+
+def test_drawn_labels_follow_the_posteriors_and_expected_sums_count_predictions_exactly() -> None:
+    generator = np.random.default_rng(11)
+    posteriors = np.tile(np.r_[0.5, 0.3, 0.2, np.zeros(K - 3)], (20000, 1))
+    predicted = np.ones(20000, dtype=int)
+    drawn = drawn_sums(posteriors, predicted, generator)
+    assert drawn[:, 0].mean() == pytest.approx(0.3, abs=0.01)  # right when label 1 is drawn
+    assert drawn[:, 2].mean() == pytest.approx(0.5, abs=0.01)  # a relation drawn half the time
+    expected = expected_sums(posteriors, predicted)
+    assert np.allclose(expected.mean(axis=0), [0.3, 1.0, 0.5])
+
+
+def test_rows_of_a_group_that_fail_together_are_seen_as_alike() -> None:
+    generator = np.random.default_rng(3)
+    rows, size = 3000, 5
+    groups = np.arange(rows) // size
+    posterior = np.tile(np.r_[0.2, 0.6, 0.2, np.zeros(K - 3)], (rows, 1))
+    predicted = np.ones(rows, dtype=int)
+    independent = np.array([generator.choice(K, p=row) for row in posterior])
+    shared = np.repeat([generator.choice(K, p=posterior[0]) for _ in range(rows // size)], size)
+    assert within_group_correlation(posterior, independent, predicted, groups) < 0.05
+    assert within_group_correlation(posterior, shared, predicted, groups) > 0.8
