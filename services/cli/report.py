@@ -73,9 +73,15 @@ def side_by_side(estimate: dict[str, Any]) -> list[tuple[str, str]]:
         ("predicted test micro-F1 (argmax)", _interval(argmax)),
         (f"predicted test micro-F1 of the submission ({rule(estimate['test_threshold'])})",
          _interval(predicted)),
-        ("estimator", f"{estimate['estimator']} ({estimate['test_rows']} test rows; importance "
-                      f"weights worth {estimate['covariate_effective_rows']:.0f} validation rows)"),
+        ("estimator", f"{estimate['estimator']} ({estimate['test_rows']} test rows{_weights(estimate)})"),
     ]  # fmt: skip
+
+
+def _weights(estimate: dict[str, Any]) -> str:
+    """Only the importance-weighted variants weigh validation rows."""
+    if "covariate" not in str(estimate["estimator"]):
+        return ""
+    return f"; importance weights worth {estimate['covariate_effective_rows']:.0f} validation rows"
 
 
 def _interval(value: dict[str, float]) -> str:

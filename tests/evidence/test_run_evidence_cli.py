@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from factories import write_jsonl
 
+from services.evidence.shift import CHOSEN
 from services.train import runs_repository
 from shared.db.session import session_scope
 from shared.re_data.io import read_examples
@@ -53,6 +54,8 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
     with session_scope(recorded["url"]) as session:
         kept = runs_repository.get(session, run_id=run_id).metrics["test_estimate"]  # type: ignore[union-attr]
     assert kept["test_rows"] == 300 and kept["test_file"]["rows"] == 300
+    assert kept["estimator"] == CHOSEN
+    assert f"{CHOSEN} (300 test rows)" in shown.stdout  # no importance weights to speak of
     assert sum(kept["prior"]["estimated_test"].values()) == pytest.approx(1.0, abs=1e-3)
     interval = kept["predicted_test_micro_f1"]
     assert interval["low"] <= interval["estimate"] <= interval["high"] and interval["estimate"] > 0
