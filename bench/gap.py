@@ -53,8 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
-from services.evidence.prior import reweighted_micro_f1  # noqa: E402
-from services.evidence.shift import CHOSEN, ESTIMATORS, apply_rule, best_threshold, weighted_prior  # noqa: E402
+from services.evidence.prior import reweighted_micro_f1, weighted_prior  # noqa: E402
+from services.evidence.shift import CHOSEN, ESTIMATORS, apply_rule, best_threshold  # noqa: E402
 from services.train.baseline import train_baseline  # noqa: E402
 from services.train.covariates import TrainingEntities  # noqa: E402
 from services.train.split import group_keys, seen_entity_shares, split  # noqa: E402

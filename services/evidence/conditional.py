@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 
 from services.evidence.bootstrap import Interval, group_counts
 from services.evidence.klue_f1 import NO_RELATION_ID, f1_of_sums
-from services.evidence.prior import em_prior
+from services.evidence.prior import adjusted_posteriors, em_prior, weighted_prior
 
 STRATUM_MIN_ROWS = 200  # a source with fewer validation rows cannot carry its own prior
 RESAMPLES = 40  # each refits the calibration (warm-started)
@@ -109,24 +109,16 @@ def stratified_posteriors(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(each test row's posteriors under its stratum's estimated test prior, the test's overall
     estimated prior). Each stratum's EM starts from, and divides by, that stratum's validation prior."""
-    width = calibrated.shape[1]
     weights = np.ones(len(calibrated)) if test_weights is None else test_weights
-    adjusted, overall = np.zeros_like(calibrated), np.zeros(width)
+    counted = np.ones(len(validation_gold)) if validation_weights is None else validation_weights
+    adjusted, overall = np.zeros_like(calibrated), np.zeros(calibrated.shape[1])
     for stratum in np.unique(test_strata):
         rows, members = test_strata == stratum, validation_strata == stratum
-        counts = np.bincount(
-            validation_gold[members],
-            weights=None if validation_weights is None else validation_weights[members],
-            minlength=width,
-        )
-        source = counts / max(counts.sum(), FLOOR)
-        if counts.sum() <= 0:  # no validation row of this stratum in a resample: the whole prior
-            whole = np.bincount(validation_gold, weights=validation_weights, minlength=width)
-            source = whole / whole.sum()
+        source = weighted_prior(validation_gold[members], counted[members])
+        if not source.any():  # no validation row of this stratum in a resample: the whole prior
+            source = weighted_prior(validation_gold, counted)
         prior = em_prior(calibrated[rows], source, tolerance=1e-6, weights=weights[rows])
-        ratio = np.divide(prior, source, out=np.zeros(width), where=source > 0)
-        moved = calibrated[rows] * ratio
-        adjusted[rows] = moved / np.clip(moved.sum(axis=1, keepdims=True), 1e-300, None)
+        adjusted[rows] = adjusted_posteriors(calibrated[rows], source, prior)
         overall += prior * weights[rows].sum()
     return adjusted, overall / max(weights.sum(), FLOOR)
 
@@ -136,6 +128,13 @@ def expected_sums(adjusted: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     relation = predicted != NO_RELATION_ID
     right = np.where(relation, adjusted[np.arange(len(predicted)), predicted], 0.0)
     return np.stack([right, relation.astype(float), 1 - adjusted[:, NO_RELATION_ID]], axis=1)
+
+
+def expected_f1(adjusted: np.ndarray, predicted: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
+    """KLUE micro-F1 the test rows are expected to score, from their prior-adjusted calibrated
+    posteriors. `counts`: (resamples × rows) draw counts, for many resamples at once."""
+    counts = np.ones((1, len(predicted))) if counts is None else counts
+    return f1_of_sums(counts @ expected_sums(adjusted, predicted))
 
 
 def drawn_sums(adjusted: np.ndarray, predicted: np.ndarray, generator: np.random.Generator) -> np.ndarray:
@@ -250,7 +249,7 @@ def conditional_intervals(
             sums = row_weights @ expected + (widen[:, None] * per_group).sum(axis=0)
             values[k, b] = float(f1_of_sums(sums))
     return [
-        normal_interval(float(f1_of_sums(expected_sums(fit.adjusted, predicted).sum(axis=0))), values[k])
+        normal_interval(float(expected_f1(fit.adjusted, predicted)[0]), values[k])
         for k, predicted in enumerate(predictions)
     ]
 

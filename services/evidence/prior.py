@@ -1,5 +1,6 @@
 """Label-shift tools: estimate a test set's label prior, and score validation as if it had that prior.
 
+- `weighted_prior`: the label mix of (weighted) rows; `adjusted_posteriors`: EM's E-step.
 - `em_prior`: EM on a model's predicted probabilities (Saerens, Latinne & Decaestecker, 2002):
   rescale every posterior by the ratio of the current prior estimate to the training prior,
   renormalise, average; repeat until the estimate stops moving.
@@ -11,6 +12,7 @@ Intervals around these scores live in `services.evidence.bootstrap`.
 import numpy as np
 
 from services.evidence.klue_f1 import micro_f1
+from shared.re_data.labels import labels
 
 
 def em_prior(
@@ -43,6 +45,19 @@ def em_prior(
             return np.asarray(updated)
         prior = updated
     return np.asarray(prior)
+
+
+def weighted_prior(gold: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Each label's share of the rows (of their weights)."""
+    counts = np.bincount(gold, weights=weights, minlength=len(labels()))
+    return np.asarray(counts / max(counts.sum(), 1e-12))
+
+
+def adjusted_posteriors(posteriors: np.ndarray, source: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """Calibrated posteriors moved from the `source` prior to `prior` (Saerens et al.'s E-step)."""
+    ratio = np.where(source > 0, prior / np.where(source > 0, source, 1.0), 0.0)
+    moved = posteriors * ratio
+    return np.asarray(moved / np.clip(moved.sum(axis=1, keepdims=True), 1e-300, None))
 
 
 def prior_ratio(target_prior: np.ndarray, validation_prior: np.ndarray) -> np.ndarray:

@@ -39,9 +39,9 @@ from sklearn.linear_model import LogisticRegression
 
 from services.evidence.bootstrap import Interval, group_counts, reweighted_micro_f1_interval
 from services.evidence.calibration import fit_calibration
-from services.evidence.conditional import conditional_fit, conditional_intervals, expected_sums, pooled_strata
-from services.evidence.klue_f1 import NO_RELATION_ID, f1_of_sums, micro_f1
-from services.evidence.prior import em_prior, prior_ratio
+from services.evidence.conditional import conditional_fit, conditional_intervals, expected_f1, pooled_strata
+from services.evidence.klue_f1 import NO_RELATION_ID, micro_f1
+from services.evidence.prior import adjusted_posteriors, em_prior, prior_ratio, weighted_prior
 from shared.re_data.labels import labels
 
 # Row weights (none; covariate; confidence+covariate) × how the score is formed (label: validation
@@ -56,11 +56,6 @@ ESTIMATORS = (
 CHOSEN = "conditional"
 THRESHOLDS: tuple[float | None, ...] = (None, *[round(t, 2) for t in np.linspace(0.05, 0.95, 19)])
 MAX_WEIGHT = 20.0  # importance weights are clipped to [1/20, 20]: a few rows must not carry the score
-
-
-def weighted_prior(gold: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    counts = np.bincount(gold, weights=weights, minlength=len(labels()))
-    return np.asarray(counts / max(counts.sum(), 1e-12))
 
 
 def covariate_weights(validation_covariates: np.ndarray, test_covariates: np.ndarray) -> np.ndarray:
@@ -238,25 +233,6 @@ def estimate_shifted_score(
     )
 
 
-def expected_f1(adjusted: np.ndarray, predicted: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
-    """KLUE micro-F1 the test rows are expected to score, from their prior-adjusted calibrated
-    posteriors: predicted relations are counted exactly, true positives and gold relations are
-    expectations. `counts`: (resamples × rows) draw counts, for many resamples at once."""
-    relation = predicted != NO_RELATION_ID
-    right = np.where(relation, adjusted[np.arange(len(predicted)), predicted], 0.0)
-    gold_relation = 1 - adjusted[:, NO_RELATION_ID]
-    counts = np.ones((1, len(predicted))) if counts is None else counts
-    tp, pp, gp = counts @ right, counts @ relation.astype(float), counts @ gold_relation
-    return np.asarray(200 * tp / np.clip(pp + gp, 1e-12, None))
-
-
-def adjusted_posteriors(ensemble: np.ndarray, source: np.ndarray, prior: np.ndarray) -> np.ndarray:
-    """Calibrated posteriors moved from the validation prior to `prior` (Saerens et al.'s E-step)."""
-    ratio = np.where(source > 0, prior / np.where(source > 0, source, 1.0), 0.0)
-    moved = ensemble * ratio
-    return np.asarray(moved / np.clip(moved.sum(axis=1, keepdims=True), 1e-300, None))
-
-
 def _expected_estimate(
     name: str,
     gold: np.ndarray,
@@ -320,8 +296,7 @@ def _conditional_estimate(
     fit = conditional_fit(
         probabilities, descriptors, gold, strata, test_probabilities, test_descriptors, test_strata
     )
-    scores = [float(f1_of_sums(expected_sums(fit.adjusted, apply_rule(test_probabilities, t)).sum(axis=0)))
-              for t in THRESHOLDS]  # fmt: skip
+    scores = [float(expected_f1(fit.adjusted, apply_rule(test_probabilities, t))[0]) for t in THRESHOLDS]
     threshold = THRESHOLDS[int(np.argmax(scores))]
     submitted, argmax = conditional_intervals(
         fit, [apply_rule(test_probabilities, threshold), test_probabilities.argmax(axis=1)],

@@ -16,8 +16,7 @@ import joblib
 import numpy as np
 
 from services.evidence.bootstrap import micro_f1_interval
-from services.evidence.prior import prior_ratio
-from services.evidence.shift import weighted_prior
+from services.evidence.prior import prior_ratio, weighted_prior
 from services.train import environment, plots, runs_repository, thresholds
 from services.train.args import DataArguments, ModelArguments, RunArguments, config_of
 from services.train.baseline import train_baseline

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from services.evidence.shift import CHOSEN, ShiftEstimate, estimate_shifted_score, weighted_prior
+from services.evidence.prior import weighted_prior
+from services.evidence.shift import CHOSEN, ShiftEstimate, estimate_shifted_score
 from services.train.covariates import TrainingEntities, covariates
 from services.train.split import row_groups
 from shared.re_data.schema import REExample

@@ -14,7 +14,8 @@ from services.evidence.conditional import (
     within_group_correlation,
 )
 from services.evidence.klue_f1 import micro_f1
-from services.evidence.shift import apply_rule, estimate_shifted_score, weighted_prior
+from services.evidence.prior import weighted_prior
+from services.evidence.shift import apply_rule, estimate_shifted_score
 
 K = 30
 NEWS_NO_RELATION_DEFLATION = (

@@ -10,8 +10,9 @@ from services.evidence.prior import (
     em_prior,
     prior_weights,
     reweighted_micro_f1,
+    weighted_prior,
 )
-from services.evidence.shift import estimate_shifted_score, weighted_prior
+from services.evidence.shift import estimate_shifted_score
 
 K = 30
 

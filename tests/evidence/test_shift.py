@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from services.evidence.klue_f1 import micro_f1
+from services.evidence.prior import weighted_prior
 from services.evidence.shift import (
     THRESHOLDS,
     apply_rule,
@@ -12,7 +13,6 @@ from services.evidence.shift import (
     cross_fitted_predictions,
     estimate_shifted_score,
     halves,
-    weighted_prior,
 )
 
 K = 30
