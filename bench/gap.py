@@ -20,8 +20,9 @@ training. Four shift families, one line each:
 Per pseudo-test: grouped = |validation micro-F1 of the submitted rule − its pseudo-test micro-F1|
 with the entity-cluster split and the threshold validation likes best; predicted = |predicted test
 micro-F1 − the pseudo-test micro-F1 of the rule predict submits|, and whether its 95% interval
-covers it; random (family (d) only, one more training) = the same as grouped with a split by
-sentence. The last line is over family (d):
+covers it; signed = the mean of predicted − pseudo-test (a bias, where |gap| mixes bias and
+noise), and the estimated − true `no_relation` share; random (family (d) only, one more
+training) = the same as grouped with a split by sentence. The last line is over family (d):
 `gap random: X  grouped: Y  predicted: Z  coverage: C` (mean |gap| in micro-F1 points; coverage: the
 share of pseudo-tests the interval covered).
 
@@ -222,6 +223,8 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
         submitted = micro_f1(test_gold, apply_rule(test_probabilities, estimate.test_threshold))
         predicted = estimate.predicted_test_micro_f1
         result[f"predicted:{estimator}"] = abs(predicted.estimate - submitted)
+        result[f"signed:{estimator}"] = predicted.estimate - submitted
+        result[f"no_relation:{estimator}"] = estimate.estimated_test_prior[0] - np.mean(test_gold == 0)
         result[f"covered:{estimator}"] = float(predicted.covers(submitted))
         line += (
             f"    {estimator:<16} predicted {predicted.estimate:6.2f} "
@@ -230,7 +233,8 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
             f"{estimate.estimated_test_prior[0]:.2f}; "
             f"weights worth {estimate.covariate_effective_rows:.0f} rows\n"
         )  # fmt: skip
-    result["predicted"], result["covered"] = result[f"predicted:{chosen}"], result[f"covered:{chosen}"]
+    for kept in ("predicted", "covered", "signed", "no_relation"):
+        result[kept] = result[f"{kept}:{chosen}"]
     if family == "all":
         parts, validation_probabilities, test_probabilities = trained(rest, test, "sentence", seed, family)
         random_validation, random_tested = submitted_gap(
@@ -299,7 +303,9 @@ def main() -> None:
                            f"{np.mean([r[f'covered:{e}'] for r in ran]):.2f}" for e in compared)  # fmt: skip
         print(f"{TITLES[family]:<20} mean |gap| grouped {np.mean([r['grouped'] for r in ran]):5.2f}  "
               f"predicted {np.mean([r['predicted'] for r in ran]):5.2f}  "
-              f"coverage {np.mean([r['covered'] for r in ran]):.2f}  ({len(ran)} pseudo-tests; "
+              f"coverage {np.mean([r['covered'] for r in ran]):.2f}  "
+              f"(signed {np.mean([r['signed'] for r in ran]):+.2f}, no_relation share estimated − true "
+              f"{np.mean([r['no_relation'] for r in ran]):+.3f}; {len(ran)} pseudo-tests; "
               f"|gap|/coverage per estimator: {others})")  # fmt: skip
     if "all" in results:
         last = results["all"]
