@@ -7,14 +7,16 @@ import pytest
 
 from services.evidence.conditional import (
     STRATUM_MIN_ROWS,
+    deattenuated_prior,
     drawn_sums,
     expected_sums,
     pooled_strata,
     stratified_posteriors,
+    true_positive_ratio,
     within_group_correlation,
 )
 from services.evidence.klue_f1 import micro_f1
-from services.evidence.prior import weighted_prior
+from services.evidence.prior import em_prior, weighted_prior
 from services.evidence.shift import apply_rule, estimate_shifted_score
 
 K = 30
@@ -56,14 +58,16 @@ def test_news_heavy_no_relation_heavy_test_is_predicted_where_one_calibration_mi
             estimator=estimator, prior_samples=100, seed=0,
         )  # fmt: skip
 
-    conditional, label = run("conditional"), run("label")
-    assert conditional.estimator == "conditional"
-    submitted = micro_f1(gold_t, apply_rule(probs_t, conditional.test_threshold))
-    assert conditional.estimated_test_prior[0] == pytest.approx(0.3 * 0.2 + 0.6 * 0.8, abs=0.04)
-    # 800 wikitree validation rows measure the model there to about ±2 F1 points (one sd)
-    assert abs(conditional.predicted_test_micro_f1.estimate - submitted) < 4
-    interval = conditional.predicted_test_micro_f1
-    assert interval.covers(submitted) and interval.low < interval.estimate < interval.high
+    label = run("label")
+    for name in ("conditional", "debiased"):
+        conditional = run(name)
+        assert conditional.estimator == name
+        submitted = micro_f1(gold_t, apply_rule(probs_t, conditional.test_threshold))
+        assert conditional.estimated_test_prior[0] == pytest.approx(0.3 * 0.2 + 0.6 * 0.8, abs=0.04)
+        # 800 wikitree validation rows measure the model there to about ±2 F1 points (one sd)
+        assert abs(conditional.predicted_test_micro_f1.estimate - submitted) < 4
+        interval = conditional.predicted_test_micro_f1
+        assert interval.covers(submitted) and interval.low < interval.estimate < interval.high
     label_submitted = micro_f1(gold_t, apply_rule(probs_t, label.test_threshold))
     assert label.estimated_test_prior[0] < 0.45  # one EM for both sources: wikitree's no_relation is missed
     assert label.predicted_test_micro_f1.estimate - label_submitted > 3  # too high: relations it cannot see
@@ -139,3 +143,53 @@ def test_rows_of_a_group_that_fail_together_are_seen_as_alike() -> None:
     shared = np.repeat([generator.choice(K, p=posterior[0]) for _ in range(rows // size)], size)
     assert within_group_correlation(posterior, independent, predicted, groups) < 0.05
     assert within_group_correlation(posterior, shared, predicted, groups) > 0.8
+
+
+def shrunk(probabilities: np.ndarray, prior: np.ndarray, keep: float = 0.5) -> np.ndarray:
+    """Posteriors pulled halfway to the prior: calibrated on average, too timid row by row (what a
+    calibration does out of sample when it has too few rows)."""
+    return keep * probabilities + (1 - keep) * prior
+
+
+def noisy(probabilities: np.ndarray, seed: int, sigma: float = 1.0) -> np.ndarray:
+    """Posteriors with row-by-row noise in log space: what a calibration fitted on too few rows
+    says of rows it has not seen."""
+    noise = np.exp(sigma * np.random.default_rng(seed).standard_normal(probabilities.shape))
+    moved = probabilities * noise
+    return np.asarray(moved / moved.sum(axis=1, keepdims=True))
+
+
+def test_em_on_noisy_posteriors_undershoots_a_shift_and_deattenuation_recovers_it() -> None:
+    generator = np.random.default_rng(7)
+    gold_v, probs_v, _ = sample(generator, ["wikipedia"] * 4000, {"wikipedia": 0.3})
+    gold_t, probs_t, _ = sample(generator, ["wikipedia"] * 4000, {"wikipedia": 0.6})
+    source = weighted_prior(gold_v)
+    honest = em_prior(probs_t, source, tolerance=1e-6)  # what these 4,000 rows allow
+    assert honest[0] == pytest.approx(np.mean(gold_t == 0), abs=0.03)
+    noisy_v, noisy_t = noisy(probs_v, 1), noisy(probs_t, 2)
+    estimated = em_prior(noisy_t, source, tolerance=1e-6)
+    assert estimated[0] < honest[0] - 0.015  # pulled towards validation's 0.3
+    recovered = deattenuated_prior(estimated, source, noisy_v, gold_v, np.ones(len(gold_v)))
+    assert recovered[0] == pytest.approx(honest[0], abs=0.015)
+    assert recovered.sum() == pytest.approx(1.0) and (recovered >= 0).all()
+    # with honest posteriors there is little to undo: κ stays near 1
+    assert deattenuated_prior(honest, source, probs_v, gold_v, np.ones(len(gold_v)))[0] == pytest.approx(
+        honest[0], abs=0.015
+    )
+
+
+def test_true_positive_ratio_is_what_validation_scored_over_what_its_posteriors_expected() -> None:
+    generator = np.random.default_rng(8)
+    gold, probabilities, _ = sample(generator, ["wikipedia"] * 3000, {"wikipedia": 0.3})
+    predicted = probabilities.argmax(axis=1)
+    relation = predicted != 0
+    right = float(np.sum((gold == predicted) & relation))
+    timid = shrunk(probabilities, weighted_prior(gold))
+    expected = float(np.sum(timid[np.arange(len(gold)), predicted] * relation))
+    assert true_positive_ratio(timid, gold, predicted) == pytest.approx(right / expected)
+    assert true_positive_ratio(timid, gold, predicted) > 1.3  # timid posteriors expect too few
+    assert true_positive_ratio(probabilities, gold, predicted) == pytest.approx(1.0, abs=0.06)
+    weights = np.where(relation, 2.0, 0.0)  # weights count rows: only predicted relations matter here
+    assert true_positive_ratio(timid, gold, predicted, weights) == pytest.approx(right / expected)
+    nothing = np.zeros(len(gold), dtype=int)  # no relation predicted: nothing to scale
+    assert true_positive_ratio(timid, gold, nothing) == 1.0
