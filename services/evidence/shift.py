@@ -57,10 +57,10 @@ from shared.re_data.labels import labels
 # prior-adjusted posteriors); "conditional" (services.evidence.conditional): calibration that reads
 # the row's descriptors, EM per source, the expected score; "debiased": "conditional" with EM's
 # shift deattenuated and the expected true positives scaled, both from validation's cross-fitted
-# posteriors. CHOSEN by bench/gap.py on its design, check, fresh and fresh-2 seeds (README,
-# Evidence): signed mean error over families (a)-(d) +0.5/+0.1/-0.9/+0.3 points against
-# +1.8/-1.7/-2.1/+0.8 for "conditional" (the previous choice; mean |gap| 2.82/1.02/1.71/2.61
-# against 2.77/1.66/2.20/2.47); the others are kept to be compared.
+# posteriors. CHOSEN on bench/gap.py's design, check, fresh and fresh-2 models (25 per family,
+# probabilities cached) because a prototype of it ran with little bias in every family where
+# "conditional" (the previous choice) ran low or high; then measured on fresh-3 (README, Evidence).
+# The others are kept to be compared.
 ESTIMATORS = (
     "label", "covariate+label", "confidence+covariate+label", "expected", "covariate+expected", "conditional",
     "debiased",
