@@ -129,9 +129,15 @@ def deattenuated_prior(
 
 
 def true_positive_ratio(
-    cross_fitted: np.ndarray, gold: np.ndarray, predicted: np.ndarray, weights: np.ndarray | None = None
+    cross_fitted: np.ndarray | None,
+    gold: np.ndarray,
+    predicted: np.ndarray,
+    weights: np.ndarray | None = None,
 ) -> float:
-    """Validation's true positives of a rule over those its cross-fitted posteriors expect."""
+    """Validation's true positives of a rule over those its cross-fitted posteriors expect (1
+    without cross-fitted posteriors: nothing to correct)."""
+    if cross_fitted is None:
+        return 1.0
     weights = np.ones(len(gold)) if weights is None else weights
     relation = predicted != NO_RELATION_ID
     expected = float(weights @ (cross_fitted[np.arange(len(gold)), predicted] * relation))
@@ -291,18 +297,19 @@ def conditional_intervals(
     test: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
     resamples: int = RESAMPLES,
     seed: int = 0,
-    debiasing: tuple[np.ndarray, Sequence[np.ndarray]] | None = None,
+    validation_predictions: Sequence[np.ndarray],
+    cross_fitted: np.ndarray | None = None,
 ) -> list[Interval]:
     """One interval per rule in `predictions` (each an array of predicted labels on the test rows).
 
     `validation`: (probabilities, descriptors, gold, strata, groups); `test`: (probabilities,
     descriptors, strata, groups or None). The test's luck is drawn per row and then widened per
     test group by its design effect, 1 + (rows − 1)·ρ, ρ the within-group correlation on validation.
-    `debiasing`: (validation's cross-fitted posteriors, each rule's labels on validation): every
-    refit deattenuates its prior and scales its true positives, from the resampled validation
-    rows (the cross-fitted posteriors themselves are not refitted)."""
-    cross_fitted, validation_predictions = debiasing if debiasing is not None else (None, [])
+    `validation_predictions`: each rule's labels on validation. With `cross_fitted` (validation's
+    cross-fitted posteriors) every refit deattenuates its prior and scales its true positives, from
+    the resampled validation rows (the cross-fitted posteriors themselves are not refitted)."""
     probabilities, descriptors, gold, strata, groups = validation
+    ratios = [true_positive_ratio(cross_fitted, gold, rule) for rule in validation_predictions]
     test_probabilities, test_descriptors, test_strata, test_groups = test
     correlation = within_group_correlation(
         fit.calibration.apply(probabilities, descriptors), gold, probabilities.argmax(axis=1), groups
@@ -324,24 +331,18 @@ def conditional_intervals(
         )  # fmt: skip
         for k, predicted in enumerate(predictions):
             expected = expected_sums(refit.adjusted, predicted)
-            if cross_fitted is not None:
-                expected[:, 0] *= true_positive_ratio(
-                    cross_fitted, gold, validation_predictions[k], validation_counts[b][validation_index]
-                )
+            expected[:, 0] *= true_positive_ratio(
+                cross_fitted, gold, validation_predictions[k], validation_counts[b][validation_index]
+            )
             luck = row_weights[:, None] * (drawn_sums(refit.adjusted, predicted, generator) - expected)
             per_group = np.zeros((len(group_rows), 3))
             np.add.at(per_group, test_index, luck)
             sums = row_weights @ expected + (widen[:, None] * per_group).sum(axis=0)
             values[k, b] = float(f1_of_sums(sums))
 
-    def ratio(k: int) -> float:
-        if cross_fitted is None:
-            return 1.0
-        return true_positive_ratio(cross_fitted, gold, validation_predictions[k])
-
     return [
-        normal_interval(float(expected_f1(fit.adjusted, rule, true_positive_ratio=ratio(k))[0]), values[k])
-        for k, rule in enumerate(predictions)
+        normal_interval(float(expected_f1(fit.adjusted, rule, true_positive_ratio=ratio)[0]), values[k])
+        for k, (rule, ratio) in enumerate(zip(predictions, ratios, strict=True))
     ]
 
 

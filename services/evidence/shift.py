@@ -318,26 +318,20 @@ def _conditional_estimate(
         probabilities, descriptors, gold, strata, test_probabilities, test_descriptors, test_strata,
         start=calibration, cross_fitted=cross_fitted,
     )  # fmt: skip
-
-    def ratio(threshold: float | None) -> float:
-        if cross_fitted is None:
-            return 1.0
-        return true_positive_ratio(cross_fitted, gold, apply_rule(probabilities, threshold))
-
     scores = [
-        float(expected_f1(fit.adjusted, apply_rule(test_probabilities, t), true_positive_ratio=ratio(t))[0])
+        float(expected_f1(
+            fit.adjusted, apply_rule(test_probabilities, t),
+            true_positive_ratio=true_positive_ratio(cross_fitted, gold, apply_rule(probabilities, t)),
+        )[0])
         for t in THRESHOLDS
-    ]
+    ]  # fmt: skip
     threshold = THRESHOLDS[int(np.argmax(scores))]
     submitted, argmax = conditional_intervals(
         fit, [apply_rule(test_probabilities, threshold), test_probabilities.argmax(axis=1)],
         validation=(probabilities, descriptors, gold, strata, groups),
         test=(test_probabilities, test_descriptors, test_strata, test_groups), seed=seed,
-        debiasing=(
-            (cross_fitted, [apply_rule(probabilities, threshold), probabilities.argmax(axis=1)])
-            if cross_fitted is not None
-            else None
-        ),
+        validation_predictions=[apply_rule(probabilities, threshold), probabilities.argmax(axis=1)],
+        cross_fitted=cross_fitted,
     )  # fmt: skip
     return ShiftEstimate(
         **_validation_figures(gold, probabilities, np.ones(len(gold))),
