@@ -7,9 +7,11 @@ import pytest
 
 from services.evidence.conditional import (
     STRATUM_MIN_ROWS,
+    cross_fitted_posteriors,
     deattenuated_prior,
     drawn_sums,
     expected_sums,
+    fit_conditional_calibration,
     pooled_strata,
     stratified_posteriors,
     true_positive_ratio,
@@ -193,3 +195,33 @@ def test_true_positive_ratio_is_what_validation_scored_over_what_its_posteriors_
     assert true_positive_ratio(timid, gold, predicted, weights) == pytest.approx(right / expected)
     nothing = np.zeros(len(gold), dtype=int)  # no relation predicted: nothing to scale
     assert true_positive_ratio(timid, gold, nothing) == 1.0
+
+
+def test_cross_fitting_is_repeated_over_splits_and_corrections_average_over_them() -> None:
+    generator = np.random.default_rng(9)
+    gold, probabilities, _ = sample(generator, ["wikipedia"] * 1200, {"wikipedia": 0.3})
+    descriptors = np.zeros((len(gold), 1))
+    groups = np.arange(len(gold)) // 4
+    full = fit_conditional_calibration(probabilities, descriptors, gold)
+    splits = cross_fitted_posteriors(probabilities, descriptors, gold, groups, full, repeats=3, seed=1)
+    assert splits.shape == (3, len(gold), K)
+    assert np.allclose(splits.sum(axis=2), 1.0)
+    assert not np.allclose(splits[0], splits[1])  # another split, other calibrations
+    # every row is calibrated out of sample: not what the calibration fitted on all rows says
+    assert not np.allclose(splits[0], full.apply(probabilities, descriptors))
+    predicted = probabilities.argmax(axis=1)
+    relation = predicted != 0
+    right = float(np.sum((gold == predicted) & relation))
+    expected = np.mean([float(np.sum(split[np.arange(len(gold)), predicted] * relation)) for split in splits])
+    assert true_positive_ratio(splits, gold, predicted) == pytest.approx(right / expected)
+    # one split alone, stacked or not, gives the same corrections
+    assert true_positive_ratio(splits[:1], gold, predicted) == pytest.approx(
+        true_positive_ratio(splits[0], gold, predicted)
+    )
+    source, target = weighted_prior(gold), np.r_[0.5, np.full(K - 1, 0.5 / (K - 1))]
+    weights = np.ones(len(gold))
+    assert deattenuated_prior(target, source, splits[:1], gold, weights) == pytest.approx(
+        deattenuated_prior(target, source, splits[0], gold, weights)
+    )
+    prior = deattenuated_prior(target, source, splits, gold, weights)
+    assert prior.sum() == pytest.approx(1.0) and prior[0] >= target[0] - 1e-9  # moved on, never back
