@@ -33,7 +33,8 @@ FRESH (held out from its design) and on FRESH-2 (fixed in code before `condition
 anywhere). The `debiased` estimator (conditional plus two corrections read off validation's
 cross-fitted posteriors) was designed on all of those (25 seeds per family) and fixed, with FRESH-3
 added here, before it was measured on FRESH-3. Its cross-fitting was then repeated over three fold
-splits and its interval's luck centred, studied on all of those (33 seeds per family), and fixed,
+splits and its interval mended (summed over the test's own rows, the luck centred, the true-positive
+ratio held in the refits), studied on all of those (33 seeds per family), and fixed,
 with FRESH-4 added here, before it was measured on FRESH-4: FRESH-4 is the README's headline and the
 default (8 seeds, about 20 minutes with --jobs 2 on two cores); --set all runs every set.
 

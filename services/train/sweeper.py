@@ -14,6 +14,10 @@ from services.train import runs_repository
 from shared.db.clock import now
 from shared.db.models import TrainingRun
 
+# One wording for a run whose worker was lost, whichever path gives up on it first: a redelivery
+# claiming it (the worker died) or this sweeper (its lease lapsed); which one wins is a race.
+WORKER_LOST = "its worker died or stopped answering each time"
+
 
 @dataclass(frozen=True)
 class RunSweepRules:
@@ -40,7 +44,7 @@ def sweep_runs(
                 session,
                 run_id=run.id,
                 status="failed",
-                error=f"the run was tried {run.attempts} times and its worker stopped answering each time",
+                error=f"the run was tried {run.attempts} times and {WORKER_LOST}",
             )
             sweep.counts["gave_up"] += 1
             continue

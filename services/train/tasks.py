@@ -13,6 +13,7 @@ from services.train import runs_repository
 from services.train.args import DataArguments, ModelArguments, RunArguments
 from services.train.run_re import main
 from services.train.schemas import TrainingCreate
+from services.train.sweeper import WORKER_LOST
 from shared.background import Every
 from shared.db.clock import now
 from shared.db.session import session_scope
@@ -61,7 +62,7 @@ def _claim(run_id: str, task_id: str | None) -> bool:
                 session,
                 run_id=run_id,
                 status="failed",
-                error=f"the run was tried {settings.run_max_attempts} times and its worker died each time",
+                error=f"the run was tried {settings.run_max_attempts} times and {WORKER_LOST}",
             )
             return False
         return run is not None

@@ -124,7 +124,7 @@ def test_a_chunk_that_kills_its_worker_fails_the_job_after_three_tries(
     finally:
         worker.stop()
     assert done["state"] == "failed"
-    assert "was tried 3 times and its worker stopped answering each time" in done["error"]
+    assert "was tried 3 times and its worker died or stopped answering each time" in done["error"]
     assert "rows 0-1" in done["error"]
     with session_scope(postgres_url) as session:
         poisoned = session.scalar(select(JobChunk).where(JobChunk.index == 0))

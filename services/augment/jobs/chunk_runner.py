@@ -112,7 +112,7 @@ def _claim(chunk_id: str, sessions: sessionmaker[Session], delivery: Delivery) -
             return ChunkOutcome.SKIPPED
         chunk, job, team = claimed
         if chunk.attempts > delivery.max_attempts:
-            why = chunk.error or "its worker died each time"
+            why = chunk.error or WORKER_LOST
             jobs_repository.fail_chunk_and_job(
                 session,
                 chunk_id=chunk_id,
@@ -128,6 +128,11 @@ def _claim(chunk_id: str, sessions: sessionmaker[Session], delivery: Delivery) -
             request=AugmentationCreate.model_validate(job.request),
             team=team,
         )
+
+
+# One wording for a chunk whose worker was lost, whichever path gives up on it first: a redelivery
+# claiming it (the worker died) or the sweeper (its lease lapsed); which one wins is a race.
+WORKER_LOST = "its worker died or stopped answering each time"
 
 
 def describe(chunk: JobChunk) -> str:

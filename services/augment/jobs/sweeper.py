@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from services.augment.jobs import repository as jobs_repository
-from services.augment.jobs.chunk_runner import describe
+from services.augment.jobs.chunk_runner import WORKER_LOST, describe
 from shared.db.clock import now
 from shared.db.models import ChunkState, JobChunk
 from shared.dispatch import ChunkTask
@@ -44,7 +44,7 @@ def sweep_chunks(session: Session, rules: SweepRules, waiting: WaitingMessages) 
     sweep = Sweep()
     for chunk in jobs_repository.lapsed_chunks(session, lapsed_before=lease_cut):
         if chunk.attempts >= rules.max_attempts:
-            why = chunk.error or "its worker stopped answering each time"
+            why = chunk.error or WORKER_LOST
             jobs_repository.fail_chunk_and_job(
                 session,
                 chunk_id=chunk.id,
