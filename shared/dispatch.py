@@ -11,6 +11,10 @@ from shared.queues import Queue, TaskName, queue_for_language
 
 log = structlog.get_logger(__name__)
 
+# Why a chunk or run failed when its worker was lost on every try, whichever path gives up first: a
+# redelivery claiming it (the worker died) or a sweeper (its lease lapsed); which one wins is a race.
+WORKER_LOST = "its worker died or stopped answering each time"
+
 
 class ChunkTask(NamedTuple):
     chunk_id: str

@@ -13,10 +13,7 @@ from sqlalchemy.orm import Session
 from services.train import runs_repository
 from shared.db.clock import now
 from shared.db.models import TrainingRun
-
-# One wording for a run whose worker was lost, whichever path gives up on it first: a redelivery
-# claiming it (the worker died) or this sweeper (its lease lapsed); which one wins is a race.
-WORKER_LOST = "its worker died or stopped answering each time"
+from shared.dispatch import WORKER_LOST
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from services.train import runs_repository
 from services.train.args import DataArguments, ModelArguments, RunArguments
 from services.train.run_re import main
 from services.train.schemas import TrainingCreate
-from services.train.sweeper import WORKER_LOST
 from shared.background import Every
 from shared.db.clock import now
 from shared.db.session import session_scope
+from shared.dispatch import WORKER_LOST
 from shared.queues import TaskName
 from shared.re_data.io import write_jsonl
 from shared.re_data.schema import REExample

@@ -20,6 +20,7 @@ from services.catalog import datasets_service
 from shared.background import Every
 from shared.db.clock import now
 from shared.db.models import JobChunk
+from shared.dispatch import WORKER_LOST
 from shared.re_data.io import to_record
 from shared.re_data.schema import REExample
 
@@ -128,11 +129,6 @@ def _claim(chunk_id: str, sessions: sessionmaker[Session], delivery: Delivery) -
             request=AugmentationCreate.model_validate(job.request),
             team=team,
         )
-
-
-# One wording for a chunk whose worker was lost, whichever path gives up on it first: a redelivery
-# claiming it (the worker died) or the sweeper (its lease lapsed); which one wins is a race.
-WORKER_LOST = "its worker died or stopped answering each time"
 
 
 def describe(chunk: JobChunk) -> str:

@@ -15,10 +15,10 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from services.augment.jobs import repository as jobs_repository
-from services.augment.jobs.chunk_runner import WORKER_LOST, describe
+from services.augment.jobs.chunk_runner import describe
 from shared.db.clock import now
 from shared.db.models import ChunkState, JobChunk
-from shared.dispatch import ChunkTask
+from shared.dispatch import WORKER_LOST, ChunkTask
 from shared.queues import queue_for_language
 
 WaitingMessages = Callable[[str], int | None]  # queue → messages the broker holds (None: unknown)
