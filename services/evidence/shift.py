@@ -65,9 +65,10 @@ from shared.re_data.labels import labels
 # The others are kept to be compared.
 ESTIMATORS = (
     "label", "covariate+label", "confidence+covariate+label", "expected", "covariate+expected", "conditional",
-    "debiased",
+    "debiased", "matched",
 )  # fmt: skip
-CHOSEN = "debiased"
+CONDITIONAL = {"conditional": None, "debiased": "debiased", "matched": "matched"}  # estimator → correction
+CHOSEN = "matched"
 THRESHOLDS: tuple[float | None, ...] = (None, *[round(t, 2) for t in np.linspace(0.05, 0.95, 19)])
 MAX_WEIGHT = 20.0  # importance weights are clipped to [1/20, 20]: a few rows must not carry the score
 
@@ -192,7 +193,7 @@ def estimate_shifted_score(
     if estimator not in ESTIMATORS:
         raise ValueError(f"unknown estimator {estimator!r}; choose from {', '.join(ESTIMATORS)}")
     gold, probabilities = validation_gold, validation_probabilities
-    if estimator in ("conditional", "debiased"):
+    if estimator in CONDITIONAL:
         if validation_covariates is None or test_covariates is None:
             estimator = "label"  # nothing to condition on (a run recorded before its rows were kept)
         else:
@@ -200,7 +201,7 @@ def estimate_shifted_score(
                 gold, probabilities, validation_groups, validation_covariates,
                 validation_sources or [""] * len(gold), np.mean(test_probabilities, axis=0),
                 test_covariates, test_sources or [""] * len(test_covariates), test_groups,
-                training_prior, seed, debiased=estimator == "debiased",
+                training_prior, seed, correction=CONDITIONAL[estimator],
             )  # fmt: skip
     with_covariates = "covariate" in estimator and validation_covariates is not None
     if with_covariates:
@@ -304,26 +305,32 @@ def _conditional_estimate(
     training_prior: np.ndarray,
     seed: int,
     *,
-    debiased: bool,
+    correction: str | None,
 ) -> ShiftEstimate:
-    """services.evidence.conditional: calibration on model output and descriptors, EM per source
-    (deattenuated when `debiased`), the test rows' expected score of each threshold (its true
-    positives scaled when `debiased`); the best one is submitted."""
+    """services.evidence.conditional: calibration on model output and descriptors, EM per source,
+    the test rows' expected score of each threshold, the best one submitted; `correction` (from
+    validation's cross-fitted posteriors): "debiased" deattenuates EM's shift and scales the true
+    positives by validation's ratio, "matched" scales them by that ratio read at the estimated test
+    prior (EM's own estimate, not deattenuated)."""
     strata, test_strata = pooled_strata(sources, test_sources)
     calibration = fit_conditional_calibration(probabilities, descriptors, gold)
     cross_fitted = (
         cross_fitted_posteriors(probabilities, descriptors, gold, groups, calibration, seed=seed)
-        if debiased
+        if correction
         else None
     )
+    matched = correction == "matched"
     fit = conditional_fit(
         probabilities, descriptors, gold, strata, test_probabilities, test_descriptors, test_strata,
-        start=calibration, cross_fitted=cross_fitted,
+        start=calibration, cross_fitted=None if matched else cross_fitted,
     )  # fmt: skip
+    test_prior = fit.prior if matched else None
     scores = [
         float(expected_f1(
             fit.adjusted, apply_rule(test_probabilities, t),
-            true_positive_ratio=true_positive_ratio(cross_fitted, gold, apply_rule(probabilities, t)),
+            true_positive_ratio=true_positive_ratio(
+                cross_fitted, gold, apply_rule(probabilities, t), test_prior=test_prior
+            ),
         )[0])
         for t in THRESHOLDS
     ]  # fmt: skip
@@ -333,11 +340,11 @@ def _conditional_estimate(
         validation=(probabilities, descriptors, gold, strata, groups),
         test=(test_probabilities, test_descriptors, test_strata, test_groups), seed=seed,
         validation_predictions=[apply_rule(probabilities, threshold), probabilities.argmax(axis=1)],
-        cross_fitted=cross_fitted,
+        cross_fitted=cross_fitted, matched=matched,
     )  # fmt: skip
     return ShiftEstimate(
         **_validation_figures(gold, probabilities, np.ones(len(gold))),
-        estimator="debiased" if debiased else "conditional",
+        estimator=correction or "conditional",
         test_threshold=threshold,
         predicted_test_micro_f1=submitted,
         predicted_test_micro_f1_argmax=argmax,

@@ -18,7 +18,7 @@ from services.evidence.conditional import (
     within_group_correlation,
 )
 from services.evidence.klue_f1 import micro_f1
-from services.evidence.prior import em_prior, weighted_prior
+from services.evidence.prior import adjusted_posteriors, em_prior, weighted_prior
 from services.evidence.shift import apply_rule, estimate_shifted_score
 
 K = 30
@@ -61,7 +61,7 @@ def test_news_heavy_no_relation_heavy_test_is_predicted_where_one_calibration_mi
         )  # fmt: skip
 
     label = run("label")
-    for name in ("conditional", "debiased"):
+    for name in ("conditional", "debiased", "matched"):
         conditional = run(name)
         assert conditional.estimator == name
         submitted = micro_f1(gold_t, apply_rule(probs_t, conditional.test_threshold))
@@ -225,3 +225,28 @@ def test_cross_fitting_is_repeated_over_splits_and_corrections_average_over_them
     )
     prior = deattenuated_prior(target, source, splits, gold, weights)
     assert prior.sum() == pytest.approx(1.0) and prior[0] >= target[0] - 1e-9  # moved on, never back
+
+
+def test_matched_ratio_reads_validation_as_if_it_had_the_test_mix() -> None:
+    """Posteriors as sure of label 5 as of the others while it is mostly wrong there: a ratio
+    read at validation's mix barely sees it; matched to a test rich in label 5 it does."""
+    generator = np.random.default_rng(10)
+    gold, probabilities, _ = sample(generator, ["wikipedia"] * 3000, {"wikipedia": 0.3})
+    predicted = probabilities.argmax(axis=1)
+    wrong_fives = (gold == 5) & (generator.random(len(gold)) < 0.8)
+    predicted[wrong_fives] = 6  # the model says 6 on most fives, as sure as ever
+    posteriors = probabilities.copy()
+    posteriors[wrong_fives] = posteriors[wrong_fives][:, np.r_[0:5, 6, 5, 7:K]]
+    source = weighted_prior(gold)
+    plain = true_positive_ratio(posteriors, gold, predicted)
+    assert true_positive_ratio(posteriors, gold, predicted, test_prior=source) == pytest.approx(plain)
+    rich = source.copy()
+    rich[5] *= 10
+    rich /= rich.sum()
+    matched = true_positive_ratio(posteriors, gold, predicted, test_prior=rich)
+    weights = (rich / source)[gold]
+    adjusted = adjusted_posteriors(posteriors, source, rich)
+    relation = predicted != 0
+    expected = float(np.sum(weights * adjusted[np.arange(len(gold)), predicted] * relation))
+    assert matched == pytest.approx(float(np.sum(weights * ((gold == predicted) & relation))) / expected)
+    assert matched < plain - 0.05  # the test's fives are where the posteriors promise too much
