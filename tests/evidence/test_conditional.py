@@ -61,8 +61,11 @@ def test_news_heavy_no_relation_heavy_test_is_predicted_where_one_calibration_mi
         )  # fmt: skip
 
     label = run("label")
-    for name in ("conditional", "debiased", "matched"):
-        conditional = run(name)
+    estimates = {name: run(name) for name in ("conditional", "debiased", "matched")}
+    # matched scores with EM's own prior but shows (and --match_prior_of reuses) the deattenuated one
+    shown = estimates["matched"].estimated_test_prior
+    assert shown == pytest.approx(estimates["debiased"].estimated_test_prior)
+    for name, conditional in estimates.items():
         assert conditional.estimator == name
         submitted = micro_f1(gold_t, apply_rule(probs_t, conditional.test_threshold))
         assert conditional.estimated_test_prior[0] == pytest.approx(0.3 * 0.2 + 0.6 * 0.8, abs=0.04)
