@@ -107,12 +107,13 @@ def _claim(chunk_id: str, sessions: sessionmaker[Session], delivery: Delivery) -
     with sessions.begin() as session:
         lapsed_before = now() - timedelta(seconds=delivery.lease_s)
         claimed = jobs_repository.claim_chunk(
-            session, chunk_id=chunk_id, task_id=delivery.task_id, lapsed_before=lapsed_before
-        )
+            session, chunk_id=chunk_id, task_id=delivery.task_id, lapsed_before=lapsed_before,
+            max_attempts=delivery.max_attempts,
+        )  # fmt: skip
         if claimed is None:
             return ChunkOutcome.SKIPPED
-        chunk, job, team = claimed
-        if chunk.attempts > delivery.max_attempts:
+        chunk, job, team, spent = claimed
+        if spent:
             why = chunk.error or WORKER_LOST
             jobs_repository.fail_chunk_and_job(
                 session,

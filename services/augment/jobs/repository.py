@@ -75,11 +75,12 @@ def unsent_chunk_tasks(session: Session, *, job_id: str) -> list[ChunkTask]:
 
 
 def claim_chunk(
-    session: Session, *, chunk_id: str, task_id: str | None, lapsed_before: datetime
-) -> tuple[JobChunk, AugmentationJob, str] | None:
+    session: Session, *, chunk_id: str, task_id: str | None, lapsed_before: datetime, max_attempts: int
+) -> tuple[JobChunk, AugmentationJob, str, bool] | None:
     """Lock a chunk and its job for this delivery; None when there is nothing to do here: the
     chunk is finished, or a delivery holds it and its lease has not lapsed (even a redelivery of
-    the same message waits: its first holder may still be at work)."""
+    the same message waits: its first holder may still be at work). The flag: its tries are spent
+    (max_attempts of them ran), so this delivery only ends it and is not counted as a try."""
     chunk = session.scalar(select(JobChunk).where(JobChunk.id == chunk_id).with_for_update())
     if chunk is None or chunk.state in (ChunkState.DONE.value, ChunkState.FAILED.value):
         return None
@@ -89,13 +90,15 @@ def claim_chunk(
     if job is None or job.state in FINISHED_JOB_STATES:
         return None
     team_name = session.scalar(select(Team.name).where(Team.id == job.team_id)) or ""
+    if chunk.attempts >= max_attempts:
+        return chunk, job, team_name, True
     chunk.attempts += 1
     chunk.state, chunk.task_id = ChunkState.RUNNING.value, task_id
     chunk.started_at = chunk.heartbeat_at = now()
     if job.state == JobState.QUEUED.value:
         job.state = JobState.RUNNING.value
         job.started_at = now()
-    return chunk, job, team_name
+    return chunk, job, team_name, False
 
 
 def _lapsed(chunk: JobChunk, lapsed_before: datetime) -> bool:
