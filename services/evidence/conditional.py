@@ -263,10 +263,19 @@ def expected_f1(
     return f1_of_sums(counts @ (expected_sums(adjusted, predicted) * [true_positive_ratio, 1.0, 1.0]))
 
 
-def drawn_sums(adjusted: np.ndarray, predicted: np.ndarray, generator: np.random.Generator) -> np.ndarray:
-    """Per row: the same three sums with the row's label drawn from its posteriors (the test's luck)."""
+def drawn_sums(
+    adjusted: np.ndarray,
+    predicted: np.ndarray,
+    generator: np.random.Generator,
+    copies: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per row: the same three sums with the row's label drawn from its posteriors (the test's luck).
+    `copies`: each row's index among the distinct rows; copies of one row draw one label, as they
+    have one gold label."""
     cumulative = np.cumsum(adjusted, axis=1)
-    drawn = (generator.random((len(adjusted), 1)) * cumulative[:, -1:] > cumulative).sum(axis=1)
+    copies = np.arange(len(adjusted)) if copies is None else copies
+    uniform = generator.random((int(copies.max()) + 1 if len(copies) else 0, 1))[copies]
+    drawn = (uniform * cumulative[:, -1:] > cumulative).sum(axis=1)
     drawn = np.minimum(drawn, adjusted.shape[1] - 1)
     relation_gold, relation_pred = drawn != NO_RELATION_ID, predicted != NO_RELATION_ID
     return np.stack([(drawn == predicted) & relation_gold, relation_pred, relation_gold], axis=1).astype(
@@ -345,6 +354,7 @@ def conditional_intervals(
     validation_predictions: Sequence[np.ndarray],
     cross_fitted: np.ndarray | None = None,
     matched: bool = False,
+    test_copies: np.ndarray | None = None,
 ) -> list[Interval]:
     """One interval per rule in `predictions` (each an array of predicted labels on the test rows).
 
@@ -359,13 +369,21 @@ def conditional_intervals(
     positives with the resample's luck, and a ratio resampled as well counted that luck twice (on
     bench/gap.py's fresh-2 and fresh-3 seeds the interval came out 15-25% wider than the errors in
     three families; with the ratio held, errors / (half-width / 1.96) have an sd of 0.9-1.2).
-    `matched`: the ratio is read at the point estimate's test prior and no refit deattenuates."""
+    `matched`: no refit deattenuates, and each refit reads the ratio at its own estimated test prior
+    (the full validation's rows and cross-fitted posteriors, weighted to that prior): the ratio moves
+    with the prior (rare relations' rows weigh a lot), and held at the point estimate's prior the
+    interval was too narrow where the test is rich in rare relations (bench/gap.py's fresh-3 and
+    fresh-4 seeds, family (a): errors / (half-width / 1.96) had an sd of 1.24).
+    `test_copies`: each test row's index among the distinct rows (None: all distinct); copies of one
+    row draw one label, and a group's design effect counts its distinct rows: a test that repeats a
+    row repeats its outcome."""
     probabilities, descriptors, gold, strata, groups = validation
     ratios = [
         true_positive_ratio(cross_fitted, gold, rule, test_prior=fit.prior if matched else None)
         for rule in validation_predictions
     ]
     test_probabilities, test_descriptors, test_strata, test_groups = test
+    copies = np.arange(len(test_probabilities)) if test_copies is None else np.asarray(test_copies)
     correlation = within_group_correlation(
         fit.calibration.apply(probabilities, descriptors), gold, probabilities.argmax(axis=1), groups
     )
@@ -373,8 +391,9 @@ def conditional_intervals(
     test_counts, test_index = group_counts(
         test_groups, len(test_probabilities), samples=resamples, seed=seed + 1
     )
-    group_rows = np.bincount(test_index)
-    widen = np.sqrt(1 + (group_rows - 1) * correlation)
+    first = np.unique(copies, return_index=True)[1]  # one row per distinct row
+    group_rows = np.bincount(test_index[first], minlength=int(test_index.max()) + 1)
+    widen = np.sqrt(1 + np.clip(group_rows - 1, 0, None) * correlation)
     generator = np.random.default_rng(seed + 2)
     values = np.zeros((len(predictions), resamples))
     for b in range(resamples):
@@ -385,11 +404,16 @@ def conditional_intervals(
             start=fit.calibration, cross_fitted=None if matched else cross_fitted,
         )  # fmt: skip
         for k, predicted in enumerate(predictions):
+            ratio = (
+                true_positive_ratio(cross_fitted, gold, validation_predictions[k], test_prior=refit.prior)
+                if matched
+                else ratios[k]
+            )
             expected = expected_sums(refit.adjusted, predicted)
-            luck = drawn_sums(refit.adjusted, predicted, generator) - expected
+            luck = drawn_sums(refit.adjusted, predicted, generator, copies) - expected
             per_group = np.zeros((len(group_rows), 3))
             np.add.at(per_group, test_index, luck)
-            sums = expected.sum(axis=0) * [ratios[k], 1.0, 1.0] + (widen[:, None] * per_group).sum(axis=0)
+            sums = expected.sum(axis=0) * [ratio, 1.0, 1.0] + (widen[:, None] * per_group).sum(axis=0)
             values[k, b] = float(f1_of_sums(sums))
 
     return [

@@ -63,7 +63,8 @@ from shared.re_data.labels import labels
 # the expected true positives scaled by the ratio validation shows when reweighted to the estimated
 # test prior, EM's estimate kept. CHOSEN on the cached models of every set up to fresh-4 (41 per
 # family: mean |gap| 2.42 / 0.99 / 1.41 / 2.38 against debiased's 2.74 / 1.22 / 1.50 / 2.43 in
-# families (a)-(d), estimator seed 0), and measured on fresh-5 (README, Evidence).
+# families (a)-(d), estimator seed 0), measured on fresh-5, and with its interval mended on fresh-6
+# (README, Evidence).
 # The others are kept to be compared.
 ESTIMATORS = (
     "label", "covariate+label", "confidence+covariate+label", "expected", "covariate+expected", "conditional",
@@ -186,6 +187,7 @@ def estimate_shifted_score(
     validation_covariates: np.ndarray | None = None,
     test_covariates: np.ndarray | None = None,
     test_groups: np.ndarray | None = None,
+    test_copies: np.ndarray | None = None,
     validation_sources: Sequence[str] | None = None,
     test_sources: Sequence[str] | None = None,
     estimator: str = CHOSEN,
@@ -203,7 +205,7 @@ def estimate_shifted_score(
                 gold, probabilities, validation_groups, validation_covariates,
                 validation_sources or [""] * len(gold), np.mean(test_probabilities, axis=0),
                 test_covariates, test_sources or [""] * len(test_covariates), test_groups,
-                training_prior, seed, correction=CONDITIONAL[estimator],
+                training_prior, seed, correction=CONDITIONAL[estimator], test_copies=test_copies,
             )  # fmt: skip
     with_covariates = "covariate" in estimator and validation_covariates is not None
     if with_covariates:
@@ -308,6 +310,7 @@ def _conditional_estimate(
     seed: int,
     *,
     correction: str | None,
+    test_copies: np.ndarray | None = None,
 ) -> ShiftEstimate:
     """services.evidence.conditional: calibration on model output and descriptors, EM per source,
     the test rows' expected score of each threshold, the best one submitted; `correction` (from
@@ -352,7 +355,7 @@ def _conditional_estimate(
         validation=(probabilities, descriptors, gold, strata, groups),
         test=(test_probabilities, test_descriptors, test_strata, test_groups), seed=seed,
         validation_predictions=[apply_rule(probabilities, threshold), probabilities.argmax(axis=1)],
-        cross_fitted=cross_fitted, matched=matched,
+        cross_fitted=cross_fitted, matched=matched, test_copies=test_copies,
     )  # fmt: skip
     return ShiftEstimate(
         **_validation_figures(gold, probabilities, np.ones(len(gold))),

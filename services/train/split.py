@@ -105,6 +105,20 @@ def row_groups(rows: Sequence[REExample], group_by: str = "entity_cluster") -> n
     return np.array([keys[row.guid] for row in rows])
 
 
+def row_copies(rows: Sequence[REExample]) -> np.ndarray:
+    """Each row's index among the distinct rows: the same sentence and the same two entity spans
+    are one input (a test file may repeat a row; its copies have one gold label)."""
+    seen: dict[tuple[str, int, int, int, int], int] = {}
+    return np.array([
+        seen.setdefault(
+            (row.sentence, row.subject_entity.start_idx, row.subject_entity.end_idx,
+             row.object_entity.start_idx, row.object_entity.end_idx),
+            len(seen),
+        )
+        for row in rows
+    ], dtype=int)  # fmt: skip
+
+
 def _sentence_groups(rows: Sequence[REExample]) -> dict[str, str]:
     return {row.guid: sentence_key(row) for row in rows}
 

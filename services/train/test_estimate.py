@@ -9,7 +9,7 @@ import numpy as np
 from services.evidence.prior import weighted_prior
 from services.evidence.shift import CHOSEN, ShiftEstimate, estimate_shifted_score
 from services.train.covariates import TrainingEntities, covariates
-from services.train.split import row_groups
+from services.train.split import row_copies, row_groups
 from shared.re_data.schema import REExample
 
 
@@ -41,6 +41,7 @@ def estimate_test(
         validation_covariates=validation_covariates,
         test_covariates=covariates(test_rows, training_entities),
         test_groups=row_groups(test_rows),
+        test_copies=row_copies(test_rows),
         validation_sources=[row.source or "" for row in validation_rows]
         if validation_rows is not None
         else None,

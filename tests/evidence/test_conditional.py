@@ -138,6 +138,40 @@ def test_drawn_labels_follow_the_posteriors_and_expected_sums_count_predictions_
     assert np.allclose(expected.mean(axis=0), [0.3, 1.0, 0.5])
 
 
+def test_copies_of_a_row_draw_one_label() -> None:
+    generator = np.random.default_rng(12)
+    posteriors = np.tile(np.r_[0.5, 0.3, 0.2, np.zeros(K - 3)], (3000, 1))
+    predicted = np.ones(3000, dtype=int)
+    copies = np.arange(3000) // 3  # 1000 rows, each three times
+    drawn = drawn_sums(posteriors, predicted, generator, copies)
+    assert (drawn.reshape(1000, 3, 3) == drawn[::3][:, None, :]).all()  # a row's copies agree
+    assert drawn[::3, 2].mean() == pytest.approx(0.5, abs=0.05)  # and still follow the posteriors
+    assert len(np.unique(drawn[::3, 2])) == 2  # distinct rows still differ
+
+
+def test_a_test_that_repeats_its_rows_gets_the_interval_of_its_distinct_rows() -> None:
+    """750 rows, each four times: as uncertain as 750 rows, not as sure as 3000 different ones."""
+    generator = np.random.default_rng(13)
+    sources = ["wikipedia"] * 2400 + ["wikitree"] * 800
+    gold_v, probs_v, desc_v = sample(generator, sources, {"wikipedia": 0.3, "wikitree": 0.3})
+    _, once_t, once_desc = sample(generator, ["wikitree"] * 750, {"wikitree": 0.5})
+
+    def width(times: int, copies: np.ndarray | None) -> float:
+        rows = 750 * times
+        interval = estimate_shifted_score(
+            gold_v, probs_v, np.arange(len(gold_v)), [np.repeat(once_t, times, axis=0)],
+            training_prior=weighted_prior(gold_v), validation_covariates=desc_v,
+            test_covariates=np.repeat(once_desc, times, axis=0), test_groups=np.arange(rows) // times,
+            test_copies=copies, validation_sources=sources, test_sources=["wikitree"] * rows,
+            estimator="matched", seed=0,
+        ).predicted_test_micro_f1  # fmt: skip
+        return interval.high - interval.low
+
+    once, repeated = width(1, None), width(4, np.arange(3000) // 4)
+    assert repeated == pytest.approx(once, rel=0.1)
+    assert repeated > 1.1 * width(4, None)  # taken for 3000 different rows it would look surer
+
+
 def test_rows_of_a_group_that_fail_together_are_seen_as_alike() -> None:
     generator = np.random.default_rng(3)
     rows, size = 3000, 5

@@ -10,6 +10,7 @@ from services.train.split import (
     LeakageError,
     check_no_leak,
     common_words,
+    row_copies,
     row_groups,
     seen_entity_shares,
     sentence_key,
@@ -138,3 +139,12 @@ def test_real_klue_entity_cluster_split(klue_train: Path) -> None:
 
 def astuple_split(parts):  # type: ignore[no-untyped-def]
     return parts.train, parts.validation
+
+
+def test_a_repeated_row_is_one_distinct_row_and_another_pair_in_its_sentence_is_not() -> None:
+    sentence = "이순신은 조선 중기의 무신이다."
+    first = make_example(sentence, "이순신", "PER", "무신", "POH", "per:title", guid="a")
+    again = make_example(sentence, "이순신", "PER", "무신", "POH", "per:title", guid="b")  # another id
+    other_pair = make_example(sentence, "이순신", "PER", "조선", "ORG", "no_relation", guid="c")
+    copies = row_copies([first, other_pair, again, first])
+    assert copies.tolist() == [0, 1, 0, 0]
