@@ -15,10 +15,11 @@ news-heavy test's `no_relation` rows for relations (bench/gap.py's families (b) 
 3. the score is the expected KLUE micro-F1 of the submitted rule on the test rows, true positives
    and gold relations taken from the adjusted posteriors;
 4. the interval repeats 1-3 on resampled validation groups (a refitted calibration) and resampled
-   test groups (EM again), and draws each test row's label from its posteriors, a group's rows
-   alike as much as validation's groups are: the calibration's uncertainty, the prior's, and the
-   test's own luck are all in it. The score is always summed over the test's own rows (the
-   resampled test only moves EM): the rows are known, only their labels are not.
+   test groups (EM again), and draws each test row's label from its posteriors (copies of one row
+   draw one), a group's rows alike as much as validation's groups are: the calibration's
+   uncertainty, the prior's, and the test's own luck are all in it. The score is always summed
+   over the test's own rows (the resampled test only moves EM): the rows are known, only their
+   labels are not.
 
 "debiased" adds two corrections, both read off validation's cross-fitted
 posteriors (each row calibrated by a calibration fitted without its group's fold: what the
