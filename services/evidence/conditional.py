@@ -372,9 +372,10 @@ def conditional_intervals(
     three families; with the ratio held, errors / (half-width / 1.96) have an sd of 0.9-1.2).
     `matched`: no refit deattenuates, and each refit reads the ratio at its own estimated test prior
     (the full validation's rows and cross-fitted posteriors, weighted to that prior): the ratio moves
-    with the prior (rare relations' rows weigh a lot), and held at the point estimate's prior the
-    interval was too narrow where the test is rich in rare relations (bench/gap.py's fresh-3 and
-    fresh-4 seeds, family (a): errors / (half-width / 1.96) had an sd of 1.24).
+    with the prior (rare relations' rows weigh a lot). (Held at the point estimate's prior, the
+    interval was too narrow where the test is rich in rare relations: on bench/gap.py's fresh-3 and
+    fresh-4 seeds, family (a), errors / (half-width / 1.96) had an sd of 1.24; read per refit, 1.25:
+    the ratio's own movement is not what was missing.)
     `test_copies`: each test row's index among the distinct rows (None: all distinct); copies of one
     row draw one label, and a group's design effect counts its distinct rows: a test that repeats a
     row repeats its outcome."""
@@ -393,7 +394,7 @@ def conditional_intervals(
         test_groups, len(test_probabilities), samples=resamples, seed=seed + 1
     )
     first = np.unique(copies, return_index=True)[1]  # one row per distinct row
-    group_rows = np.bincount(test_index[first], minlength=int(test_index.max()) + 1)
+    group_rows = np.bincount(test_index[first], minlength=test_counts.shape[1])
     widen = np.sqrt(1 + np.clip(group_rows - 1, 0, None) * correlation)
     generator = np.random.default_rng(seed + 2)
     values = np.zeros((len(predictions), resamples))
