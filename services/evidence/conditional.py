@@ -289,6 +289,7 @@ class ConditionalFit:
     """What the point estimate rests on, kept for the interval's refits."""
 
     calibration: ConditionalCalibration
+    calibrated: np.ndarray  # test rows' posteriors under validation's prior
     adjusted: np.ndarray  # test rows' posteriors under the estimated test prior
     prior: np.ndarray
 
@@ -319,7 +320,7 @@ def conditional_fit(
         calibrated, test_strata, validation_gold, validation_strata,
         validation_weights=validation_weights, test_weights=test_weights, cross_fitted=cross_fitted,
     )  # fmt: skip
-    return ConditionalFit(calibration, adjusted, prior)
+    return ConditionalFit(calibration, calibrated, adjusted, prior)
 
 
 def within_group_correlation(

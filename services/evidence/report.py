@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from shared.re_data.identity import PairKey, pair_key
 from shared.re_data.labels import NO_RELATION, UNLABELED
 from shared.re_data.schema import REExample
 from shared.re_data.text import normalise_sentence
@@ -37,11 +38,6 @@ class DataReport:
         return asdict(self)
 
 
-def _pair(example: REExample) -> tuple[str, str, int, str, int]:
-    s, o = example.subject_entity, example.object_entity
-    return (normalise_sentence(example.sentence), s.word, s.start_idx, o.word, o.start_idx)
-
-
 def build_report(
     examples: Sequence[REExample],
     other: Sequence[REExample] | None = None,
@@ -54,9 +50,9 @@ def build_report(
         upper = next((b for b in LENGTH_BINS[1:] if length < b), None)
         lower = max(b for b in LENGTH_BINS if b <= length)
         histogram[f"{lower}-{upper - 1}" if upper else f"{lower}+"] += 1
-    labels_by_pair: dict[tuple[str, str, int, str, int], list[str | None]] = defaultdict(list)
+    labels_by_pair: dict[PairKey, list[str | None]] = defaultdict(list)
     for example in originals:
-        labels_by_pair[_pair(example)].append(example.label)
+        labels_by_pair[pair_key(example)].append(example.label)
     conflicting = [
         {"sentence": pair[0], "subject": pair[1], "object": pair[3], "labels": sorted(set(map(str, found)))}
         for pair, found in labels_by_pair.items()

@@ -333,10 +333,7 @@ def _conditional_estimate(
     )  # fmt: skip
     test_prior = fit.prior if matched else None
     reported_prior = (  # the prior shown and reused (--match_prior_of): EM's shift deattenuated
-        stratified_posteriors(
-            fit.calibration.apply(test_probabilities, test_descriptors), test_strata, gold, strata,
-            cross_fitted=cross_fitted,
-        )[1]
+        stratified_posteriors(fit.calibrated, test_strata, gold, strata, cross_fitted=cross_fitted)[1]
         if matched
         else fit.prior
     )  # fmt: skip

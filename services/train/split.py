@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from shared.re_data.identity import PairKey, pair_key
 from shared.re_data.schema import REExample
 from shared.re_data.text import normalise_sentence
 
@@ -106,17 +107,10 @@ def row_groups(rows: Sequence[REExample], group_by: str = "entity_cluster") -> n
 
 
 def row_copies(rows: Sequence[REExample]) -> np.ndarray:
-    """Each row's index among the distinct rows: the same sentence and the same two entity spans
-    are one input (a test file may repeat a row; its copies have one gold label)."""
-    seen: dict[tuple[str, int, int, int, int], int] = {}
-    return np.array([
-        seen.setdefault(
-            (row.sentence, row.subject_entity.start_idx, row.subject_entity.end_idx,
-             row.object_entity.start_idx, row.object_entity.end_idx),
-            len(seen),
-        )
-        for row in rows
-    ], dtype=int)  # fmt: skip
+    """Each row's index among the distinct rows (`pair_key`): a test file may repeat a row, and its
+    copies have one gold label."""
+    seen: dict[PairKey, int] = {}
+    return np.array([seen.setdefault(pair_key(row), len(seen)) for row in rows], dtype=int)
 
 
 def _sentence_groups(rows: Sequence[REExample]) -> dict[str, str]:
