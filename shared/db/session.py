@@ -1,8 +1,8 @@
 """Engines and sessions. The caller that owns the unit of work (a request, a task, a CLI command) commits."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,26 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@cache
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine_for(url: str) -> Engine:
-    return make_engine(url)
+    """One engine per URL per process."""
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
+
+
+def _drop_inherited_connections() -> None:
+    """In a forked child (a Celery pool process, forked again after one dies), the parent's pooled
+    connections are the parent's: two processes on one socket read each other's results (seen as
+    ResourceClosedError in a healthy chunk while the worker's sweeper thread used the pool). The
+    child starts new pools and leaves the parent's sockets open for the parent."""
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_drop_inherited_connections)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

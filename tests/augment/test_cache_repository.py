@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.augment.engine import cache_repository
 from services.augment.engine.cached_leg import CachedLeg
 from services.augment.engine.decoding import DecodingSettings
-from shared.db.session import engine_for, session_factory
+from shared.db.session import session_factory
 
 DECODING = DecodingSettings()
 
@@ -56,7 +56,6 @@ def test_cached_leg_translates_only_misses_and_keeps_order(sessions: sessionmake
 
 
 def _write_overlapping(url: str, worker: int, barrier, errors) -> None:  # type: ignore[no-untyped-def]
-    engine_for.cache_clear()  # a forked child must open its own connections
     sessions = session_factory(url)
     translator = FunctionTranslator("ko", "en", lambda text, v: f"{text}/{worker}")
     leg = CachedLeg(translator, sessions)
