@@ -56,11 +56,15 @@ Where "matched"'s error comes from, and what did not cut it (bench/gap.py's used
 - Calibrating on out-of-fold output of five grouped-fold models over the whole training split
   (about 23,000 rows more, "cross-fitting") made EM recover far less of the shift: the estimated
   `no_relation` share came out 0.12 (a) and 0.23 (d) low against 0.04 and 0.06, the score 5.3 and
-  10.4 points off against 1.1 and 3.3 (fresh-5, 8 each). Nor when the fold models themselves
-  were submitted (their averaged probabilities; each one's test output calibrated, EM on all of
-  them): 3.9 and 11.7 points low. On validation rows resampled to 60% `no_relation`, EM on the
-  out-of-fold calibration recovered 0.43-0.51; why out-of-fold rows calibrate so differently from
-  validation's rows is not known.
+  10.4 points off against 1.1 and 3.3 (fresh-5, 8 each): a calibration of the fold models' output
+  does not carry over to the submitted model's (trained on all of the training split). Per source
+  in (d) (3601-3604; true shares 0.57-0.62), EM put the share at 0.33-0.48 on the submitted
+  model's output, at 0.46-0.59 on the fold models' own, and at 0.44-0.66 with validation's
+  calibration: ten times the rows did not make EM recover more. With the fold models submitted
+  (their averaged probabilities; each one's test output calibrated, EM on all of them) the score
+  came out 3.9 and 11.7 points low; in (a) with the share as good as validation's calibration
+  gave, so the true positives the averaged calibrated posteriors expect of the averaged models'
+  rule fell short.
 - A stronger or weaker calibration penalty (C = 0.1, 3, 10 against 1; fresh-5), and on every used
   set up to fresh-5 (49 each) ATC (Garg et al. 2022) for the true positives, and one EM for all
   sources with a shift shared by the sources: no family better by more than 0.15, (a) or (d) worse.
