@@ -172,6 +172,23 @@ def test_a_test_that_repeats_its_rows_gets_the_interval_of_its_distinct_rows() -
     assert repeated > 1.1 * width(4, None)  # taken for 3000 different rows it would look surer
 
 
+def test_a_test_of_a_few_rows_gets_an_interval_inside_the_scale() -> None:
+    """Three test rows: the refits spread over more than 0-100, the interval stops where F1 does."""
+    generator = np.random.default_rng(14)
+    sources = ["wikipedia"] * 900 + ["wikitree"] * 300
+    gold_v, probs_v, desc_v = sample(generator, sources, {"wikipedia": 0.3, "wikitree": 0.3})
+    _, probs_t, desc_t = sample(generator, ["wikitree"] * 3, {"wikitree": 0.5})
+    estimate = estimate_shifted_score(
+        gold_v, probs_v, np.arange(len(gold_v)), [probs_t], training_prior=weighted_prior(gold_v),
+        validation_covariates=desc_v, test_covariates=desc_t, test_groups=np.arange(3),
+        validation_sources=sources, test_sources=["wikitree"] * 3, estimator="matched", seed=0,
+    )  # fmt: skip
+    for interval in (estimate.predicted_test_micro_f1, estimate.predicted_test_micro_f1_argmax):
+        assert 0.0 <= interval.low <= interval.estimate <= interval.high <= 100.0
+    submitted = estimate.predicted_test_micro_f1
+    assert submitted.high - submitted.low > 40  # it still says how little three rows tell
+
+
 def test_rows_of_a_group_that_fail_together_are_seen_as_alike() -> None:
     generator = np.random.default_rng(3)
     rows, size = 3000, 5
