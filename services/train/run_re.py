@@ -89,6 +89,8 @@ def main(
     originals = read_examples(data.train_file)
     augmented_by_file = {path: read_examples(path) for path in data.augmented_files}
     augmented = [row for rows in augmented_by_file.values() for row in rows]
+    # the test file too, before anything is trained: a bad line costs seconds, not a training
+    test_rows = read_examples(data.test_file, allow_unlabeled=True) if data.test_file else None
     inputs = {
         "train_file": _describe_file(data.train_file, originals),
         "augmented_files": [_describe_file(p, rows) for p, rows in augmented_by_file.items()],
@@ -165,8 +167,7 @@ def main(
             "confusion": metrics.confusion,
             "threshold_sweep": [vars(point) for point in sweep],
         }
-        if data.test_file:  # the score of what `predict` submits, under the test's shifts
-            test_rows = read_examples(data.test_file, allow_unlabeled=True)
+        if data.test_file and test_rows is not None:  # the score of what `predict` submits
             test_probabilities = predict_in_chunks(predict, test_rows, progress, "predict test")
             estimate = estimate_test(
                 training_gold=np.array([label_to_id()[str(e.label)] for e in train_rows]),

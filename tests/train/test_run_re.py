@@ -116,6 +116,20 @@ def test_leaking_inputs_are_refused(real_rows: Path, tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_a_bad_test_file_is_refused_before_anything_is_trained(real_rows: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    lines = real_rows.read_text(encoding="utf-8").splitlines()[:5]
+    broken = tmp_path / "test.jsonl"
+    broken.write_text("\n".join([*lines, '{"guid": "x", "sentence": "abc"']) + "\n", encoding="utf-8")
+    done = roundtrip("train", "--train_file", str(real_rows), "--test_file", str(broken),
+                     "--output_dir", str(tmp_path / "art"), database_url=url, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert f"{broken}:6: invalid JSON" in done.stderr and "Traceback" not in done.stderr
+    assert "predict validation" not in done.stderr  # refused before training, not after
+    with session_scope(url) as session:
+        assert session.scalars(select(TrainingRun)).first() is None  # and nothing recorded
+
+
 def test_transformer_family_trains_and_predicts(real_rows: Path, tmp_path: Path) -> None:
     from services.train.markers import mark
     from services.train.transformer import build_tiny_bert
