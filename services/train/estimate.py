@@ -9,6 +9,7 @@ from services.train.covariates import TrainingEntities
 from services.train.predict import probabilities_of, usable_run
 from services.train.run_artifacts import read_estimation_inputs, read_validation_predictions
 from services.train.test_estimate import estimate_test
+from services.train.test_size import require_estimable
 from shared.db.session import session_scope
 from shared.re_data.io import read_examples, rows_fingerprint
 from shared.re_data.labels import label_to_id
@@ -20,6 +21,7 @@ def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str
     run = usable_run(run_id, database_url)
     validation = read_validation_predictions(run.run_dir)
     test_rows = read_examples(test_file, allow_unlabeled=True)
+    require_estimable(len(test_rows), test_file)
     saved = read_estimation_inputs(run.run_dir)
     if validation.groups is None:
         raise FileNotFoundError(

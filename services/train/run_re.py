@@ -25,6 +25,7 @@ from services.train.metrics import auprc_interval, compute
 from services.train.run_artifacts import save_estimation_inputs
 from services.train.split import seen_entity_shares, split
 from services.train.test_estimate import estimate_test
+from services.train.test_size import require_estimable
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
 from shared.db.session import session_scope
@@ -91,6 +92,8 @@ def main(
     augmented = [row for rows in augmented_by_file.values() for row in rows]
     # the test file too, before anything is trained: a bad line costs seconds, not a training
     test_rows = read_examples(data.test_file, allow_unlabeled=True) if data.test_file else None
+    if test_rows is not None:
+        require_estimable(len(test_rows), data.test_file or "")
     inputs = {
         "train_file": _describe_file(data.train_file, originals),
         "augmented_files": [_describe_file(p, rows) for p, rows in augmented_by_file.items()],

@@ -13,6 +13,7 @@ from services.evidence.compare import ComparedRun, NotComparable, compare
 from services.train import runs_repository
 from services.train.run_artifacts import read_validation_predictions
 from services.train.schemas import TrainingCreate, TrainingRead
+from services.train.test_size import TestTooSmall, require_estimable
 from shared.db.models import JobState, TrainingRun
 from shared.errors import NotFound, Unprocessable, found
 
@@ -24,7 +25,11 @@ def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> Tr
     if datasets_service.is_unlabeled(dataset):
         raise Unprocessable(f"dataset {dataset.id} has unlabeled rows: train on a labeled one")
     if request.test_dataset_id:
-        datasets_service.get_dataset(session, request.test_dataset_id, team_id)
+        test_set = datasets_service.get_dataset(session, request.test_dataset_id, team_id)
+        try:
+            require_estimable(test_set.row_count, f"test dataset {test_set.id}")
+        except TestTooSmall as error:
+            raise Unprocessable(str(error)) from None
     if request.match_prior_of:
         source = get_run(session, request.match_prior_of, team_id)
         if not (source.metrics or {}).get("test_estimate"):

@@ -68,6 +68,17 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
     missing = roundtrip("report", "run", "no-such-run", "--test", str(recorded["test"]), url=recorded["url"],
                         cwd=recorded["cwd"])  # fmt: skip
     assert missing.returncode == 2 and "no training run 'no-such-run'" in missing.stderr
+
+    tiny = write_jsonl(
+        Path(recorded["cwd"]) / "tiny.jsonl", read_examples(recorded["test"], allow_unlabeled=True)[:20]
+    )
+    refused = roundtrip("report", "run", run_id, "--test", str(tiny), url=recorded["url"],
+                        cwd=recorded["cwd"])  # fmt: skip
+    assert refused.returncode == 2 and f"{tiny}: 20 row(s)" in refused.stderr
+    assert "at least 100" in refused.stderr
+    with session_scope(recorded["url"]) as session:  # the estimate kept before is still there
+        after = runs_repository.get(session, run_id=run_id).metrics["test_estimate"]  # type: ignore[union-attr]
+    assert after["predicted_test_micro_f1"] == interval
     assert "Traceback" not in missing.stderr
 
 

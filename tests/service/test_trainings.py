@@ -74,3 +74,11 @@ def test_baseline_vs_plus_en_over_rest(stack) -> None:  # type: ignore[no-untype
     assert client.get("/v1/trainings", headers=other_team).json()["total"] == 0
     stolen = client.post("/v1/trainings", headers=other_team, json=requests["+en"])
     assert stolen.status_code == 404
+
+    # a test too small to estimate from is refused before anything is queued
+    tiny = b"\n".join(rows.split(b"\n")[:10])
+    tiny_id = client.post("/v1/datasets", headers=headers, files={"file": ("test.jsonl", tiny)}).json()["id"]
+    small_test = requests["baseline"] | {"test_dataset_id": tiny_id}
+    refused = client.post("/v1/trainings", headers=headers, json=small_test)
+    assert refused.status_code == 422 and "at least 100" in refused.text
+    assert client.get("/v1/trainings", headers=headers).json()["total"] == 2

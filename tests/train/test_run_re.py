@@ -129,6 +129,12 @@ def test_a_bad_test_file_is_refused_before_anything_is_trained(real_rows: Path, 
     with session_scope(url) as session:
         assert session.scalars(select(TrainingRun)).first() is None  # and nothing recorded
 
+    tiny = write_jsonl(tmp_path / "tiny.jsonl", read_examples(real_rows)[:3])
+    small = roundtrip("train", "--train_file", str(real_rows), "--test_file", str(tiny),
+                      "--output_dir", str(tmp_path / "art"), database_url=url, cwd=tmp_path)  # fmt: skip
+    assert small.returncode == 2 and "needs at least 100" in small.stderr  # EM on 3 rows is noise
+    assert "predict validation" not in small.stderr
+
 
 def test_transformer_family_trains_and_predicts(real_rows: Path, tmp_path: Path) -> None:
     from services.train.markers import mark
