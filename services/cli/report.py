@@ -103,11 +103,11 @@ def run_report(
     """Estimate TEST's label prior with the run's model and the run's predicted test micro-F1."""
     from services.train.estimate import estimate_for_run
     from services.train.predict import RunNotUsable
-    from services.train.test_size import TestTooSmall
+    from services.train.test_size import TooFewTestRows
 
     try:
         result = estimate_for_run(run_id, str(test), database_url or CommonSettings().database_url)
-    except (RunNotUsable, DataFormatError, FileNotFoundError, TestTooSmall) as error:
+    except (RunNotUsable, DataFormatError, FileNotFoundError, TooFewTestRows) as error:
         _fail(error)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))

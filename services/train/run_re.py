@@ -90,10 +90,10 @@ def main(
     originals = read_examples(data.train_file)
     augmented_by_file = {path: read_examples(path) for path in data.augmented_files}
     augmented = [row for rows in augmented_by_file.values() for row in rows]
-    # the test file too, before anything is trained: a bad line costs seconds, not a training
-    test_rows = read_examples(data.test_file, allow_unlabeled=True) if data.test_file else None
-    if test_rows is not None:
-        require_estimable(len(test_rows), data.test_file or "")
+    test_rows = None
+    if data.test_file:  # read before anything is trained: a bad line costs seconds, not a training
+        test_rows = read_examples(data.test_file, allow_unlabeled=True)
+        require_estimable(len(test_rows), data.test_file)
     inputs = {
         "train_file": _describe_file(data.train_file, originals),
         "augmented_files": [_describe_file(p, rows) for p, rows in augmented_by_file.items()],

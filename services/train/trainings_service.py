@@ -13,7 +13,7 @@ from services.evidence.compare import ComparedRun, NotComparable, compare
 from services.train import runs_repository
 from services.train.run_artifacts import read_validation_predictions
 from services.train.schemas import TrainingCreate, TrainingRead
-from services.train.test_size import TestTooSmall, require_estimable
+from services.train.test_size import TooFewTestRows, require_estimable
 from shared.db.models import JobState, TrainingRun
 from shared.errors import NotFound, Unprocessable, found
 
@@ -28,7 +28,7 @@ def create_run(*, session: Session, team_id: int, request: TrainingCreate) -> Tr
         test_set = datasets_service.get_dataset(session, request.test_dataset_id, team_id)
         try:
             require_estimable(test_set.row_count, f"test dataset {test_set.id}")
-        except TestTooSmall as error:
+        except TooFewTestRows as error:
             raise Unprocessable(str(error)) from None
     if request.match_prior_of:
         source = get_run(session, request.match_prior_of, team_id)
