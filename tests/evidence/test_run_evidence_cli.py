@@ -68,6 +68,7 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
     missing = roundtrip("report", "run", "no-such-run", "--test", str(recorded["test"]), url=recorded["url"],
                         cwd=recorded["cwd"])  # fmt: skip
     assert missing.returncode == 2 and "no training run 'no-such-run'" in missing.stderr
+    assert "Traceback" not in missing.stderr
 
     tiny = write_jsonl(
         Path(recorded["cwd"]) / "tiny.jsonl", read_examples(recorded["test"], allow_unlabeled=True)[:20]
@@ -79,7 +80,6 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
     with session_scope(recorded["url"]) as session:  # the estimate kept before is still there
         after = runs_repository.get(session, run_id=run_id).metrics["test_estimate"]  # type: ignore[union-attr]
     assert after["predicted_test_micro_f1"] == interval
-    assert "Traceback" not in missing.stderr
 
 
 def test_report_compare_groups_seeds_into_arms(recorded) -> None:  # type: ignore[no-untyped-def]
