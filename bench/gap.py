@@ -42,11 +42,14 @@ deattenuation) was studied on all of those (41 seeds per family, cached models) 
 FRESH-5 added here, before it was measured on FRESH-5. `matched`'s interval was then mended (each
 refit reads the true-positive ratio at its own estimated prior; copies of one test row draw one
 label), its calibration measured on the cached models of FRESH-3 and FRESH-4, and fixed, with FRESH-6 added
-here, before it was measured on FRESH-6: FRESH-6 is the README's headline and the default (8 seeds,
-about 15 minutes with --jobs 2 on two cores); --set all runs every set.
+here, before it was measured on FRESH-6. The calibration folds (three models, each with its own
+validation fold; the median of their estimates: services.evidence.folds) were studied on FRESH-4
+and FRESH-5 (extra models trained for 23 of their pseudo-tests) and fixed, with FRESH-7 added here,
+before they were measured on FRESH-7: FRESH-7 is the README's headline and the default (8 seeds);
+--set all runs every set.
 
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl]
-                        [--set fresh-6|fresh-5|fresh-4|fresh-3|fresh-2|fresh|check|design|all]
+                        [--set fresh-7|fresh-6|fresh-5|fresh-4|fresh-3|fresh-2|fresh|check|design|all]
                         [--seeds S ...] [--jobs 2]
                         [--estimator ESTIMATOR] [--compare ESTIMATOR ...] [--cache DIR]
 """
@@ -70,10 +73,11 @@ sys.path.insert(0, str(ROOT))
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
 from services.evidence.prior import reweighted_micro_f1, weighted_prior  # noqa: E402
 from services.evidence.shift import CHOSEN, ESTIMATORS, apply_rule, best_threshold  # noqa: E402
+from services.train.args import ESTIMATE_FOLDS  # noqa: E402
 from services.train.baseline import train_baseline  # noqa: E402
 from services.train.covariates import TrainingEntities  # noqa: E402
-from services.train.split import group_keys, seen_entity_shares, split  # noqa: E402
-from services.train.test_estimate import estimate_test  # noqa: E402
+from services.train.split import Split, fold_splits, group_keys, seen_entity_shares, split  # noqa: E402
+from services.train.test_estimate import FoldOutputs, estimate_test_over_folds  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 from shared.re_data.labels import label_to_id, labels  # noqa: E402
 from shared.re_data.schema import REExample  # noqa: E402
@@ -91,6 +95,7 @@ SEED_SETS = {
     "fresh-4": (3501, 3502, 3503, 3504, 3505, 3506, 3507, 3508),
     "fresh-5": (3601, 3602, 3603, 3604, 3605, 3606, 3607, 3608),
     "fresh-6": (3701, 3702, 3703, 3704, 3705, 3706, 3707, 3708),
+    "fresh-7": (3801, 3802, 3803, 3804, 3805, 3806, 3807, 3808),
 }
 NEWS = ("wikitree", "policy_briefing")
 POOL_FRACTION = 0.2
@@ -181,21 +186,29 @@ COMPARED: tuple[str, ...] = (CHOSEN,)  # --compare: more estimators evaluated on
 CACHE: Path | None = None  # --cache: each model's probabilities, so estimators can be compared in seconds
 
 
-def trained(rest: Sequence[REExample], test: Sequence[REExample], group_by: str, seed: int, name: str):  # type: ignore[no-untyped-def]
-    """The product's split and the CPU baseline; the probabilities come from --cache when a run of
-    the same pseudo-test and split kept them (the split is recomputed: it is deterministic)."""
-    parts = split(rest, validation_fraction=0.1, seed=seed, group_by=group_by)
-    path = CACHE / f"{name}-{group_by}-{seed}.npz" if CACHE else None
-    if path is not None and path.is_file():
-        kept = np.load(path)
-        if len(kept["validation"]) == len(parts.validation) and len(kept["test"]) == len(test):
-            return parts, kept["validation"], kept["test"]
-    model = train_baseline(parts.train, seed=seed)
-    validation, tested = model.predict_proba(parts.validation), model.predict_proba(test)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, validation=validation, test=tested)
-    return parts, validation, tested
+def trained(rest: Sequence[REExample], test: Sequence[REExample], group_by: str, seed: int, name: str,
+            folds: int = 1) -> list[tuple[Split, np.ndarray, np.ndarray]]:  # fmt: skip
+    """Per calibration fold (the first is the product's split and submitted model): the split, and
+    the CPU baseline's probabilities on its validation and on the test; they come from --cache when
+    a run of the same pseudo-test and split kept them (the splits are recomputed: deterministic)."""
+    first = split(rest, validation_fraction=0.1, seed=seed, group_by=group_by)
+    splits = fold_splits(rest, (), first, folds, validation_fraction=0.1, seed=seed, group_by=group_by)
+    out = []
+    for k, parts in enumerate(splits, start=1):
+        suffix = "" if k == 1 else f"-fold{k}"
+        path = CACHE / f"{name}-{group_by}-{seed}{suffix}.npz" if CACHE else None
+        if path is not None and path.is_file():
+            kept = np.load(path)
+            if len(kept["validation"]) == len(parts.validation) and len(kept["test"]) == len(test):
+                out.append((parts, kept["validation"], kept["test"]))
+                continue
+        model = train_baseline(parts.train, seed=seed)
+        validation, tested = model.predict_proba(parts.validation), model.predict_proba(test)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez_compressed(path, validation=validation, test=tested)
+        out.append((parts, validation, tested))
+    return out
 
 
 def submitted_gap(parts, validation_probabilities, test_probabilities, test_gold) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -213,7 +226,8 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
     started = time.perf_counter()
     rest, test = pseudo_test(rows, family, seed)
     test_gold = gold_of(test)  # grades the submissions at the end; no method below reads it
-    parts, validation_probabilities, test_probabilities = trained(rest, test, "entity_cluster", seed, family)
+    folds = trained(rest, test, "entity_cluster", seed, family, ESTIMATE_FOLDS)
+    parts, validation_probabilities, test_probabilities = folds[0]
     validation, tested = submitted_gap(parts, validation_probabilities, test_probabilities, test_gold)
     seen_test, seen_validation = (
         seen_entity_shares(rest, test),
@@ -231,12 +245,11 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
         f"true-prior reweighting {oracle(parts, validation_probabilities, test_gold):.2f}\n"
     )  # fmt: skip
     for estimator in COMPARED:
-        estimate = estimate_test(
-            training_gold=gold_of(parts.train), training_entities=TrainingEntities.of(parts.train),
-            validation_rows=parts.validation, validation_gold=gold_of(parts.validation),
-            validation_probabilities=validation_probabilities,
-            validation_groups=np.array(parts.validation_groups), test_rows=test,
-            test_probabilities=[test_probabilities], estimator=estimator, seed=seed,
+        estimate = estimate_test_over_folds(
+            [FoldOutputs(gold_of(fold.train), TrainingEntities.of(fold.train), fold.validation,
+                         gold_of(fold.validation), validation, np.array(fold.validation_groups), tested)
+             for fold, validation, tested in folds],
+            test, estimator=estimator, seed=seed,
         )  # fmt: skip
         submitted = micro_f1(test_gold, apply_rule(test_probabilities, estimate.test_threshold))
         predicted = estimate.predicted_test_micro_f1
@@ -255,7 +268,7 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
     for kept in ("predicted", "covered", "signed", "no_relation", "z"):
         result[kept] = result[f"{kept}:{chosen}"]
     if family == "all":
-        parts, validation_probabilities, test_probabilities = trained(rest, test, "sentence", seed, family)
+        parts, validation_probabilities, test_probabilities = trained(rest, test, "sentence", seed, family)[0]
         random_validation, random_tested = submitted_gap(
             parts, validation_probabilities, test_probabilities, test_gold
         )
@@ -299,7 +312,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--set", choices=[*SEED_SETS, "all"], default="fresh-6")
+    parser.add_argument("--set", choices=[*SEED_SETS, "all"], default="fresh-7")
     parser.add_argument("--seeds", type=int, nargs="+", help="instead of a set (for iterating)")
     parser.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES))
     parser.add_argument("--jobs", type=int, default=2, help="pseudo-tests side by side (one core each)")

@@ -149,6 +149,8 @@ class ShiftEstimate:
     training_prior: np.ndarray
     covariate_effective_rows: float  # Kish's effective sample size of the importance weights
     test_rows: int
+    # per calibration fold (services.evidence.folds): its model's predicted score and threshold
+    folds: tuple[tuple[Interval, float | None], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         def by_label(prior: np.ndarray) -> dict[str, float]:
@@ -164,6 +166,10 @@ class ShiftEstimate:
             "predicted_test_micro_f1_argmax": self.predicted_test_micro_f1_argmax.as_dict(),
             "covariate_effective_rows": round(self.covariate_effective_rows, 1),
             "test_rows": self.test_rows,
+            "folds": [
+                {"predicted_test_micro_f1": score.as_dict(), "test_threshold": threshold}
+                for score, threshold in self.folds
+            ],
             "prior": {
                 "training": by_label(self.training_prior),
                 "validation": by_label(self.validation_prior),

@@ -1,45 +1,55 @@
 """`roundtrip report run RUN_ID --test FILE`: a recorded run's predicted test score, kept on its record."""
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from services.train import runs_repository
 from services.train.covariates import TrainingEntities
-from services.train.predict import probabilities_of, usable_run
-from services.train.run_artifacts import read_estimation_inputs, read_validation_predictions
-from services.train.test_estimate import estimate_test
+from services.train.predict import UsableRun, probabilities_of, usable_run
+from services.train.run_artifacts import FOLDS_DIR, read_estimation_inputs, read_validation_predictions
+from services.train.test_estimate import FoldOutputs, estimate_test_over_folds
 from services.train.test_size import require_estimable
 from shared.db.session import session_scope
 from shared.re_data.io import read_examples, rows_fingerprint
 from shared.re_data.labels import label_to_id
+from shared.re_data.schema import REExample
 
 
 def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str, Any]:
-    """Predicts `test_file` with the run's model, estimates its test score for the rule `predict`
-    applies (the same estimator as `train --test_file`), and stores it as `metrics.test_estimate`."""
+    """Predicts `test_file` with the run's models (the submitted one and its calibration folds'),
+    estimates its test score for the rule `predict` applies (the same estimator as
+    `train --test_file`), and stores it as `metrics.test_estimate`."""
     run = usable_run(run_id, database_url)
-    validation = read_validation_predictions(run.run_dir)
     test_rows = read_examples(test_file, allow_unlabeled=True)
     require_estimable(len(test_rows), test_file)
-    saved = read_estimation_inputs(run.run_dir)
-    if validation.groups is None:
-        raise FileNotFoundError(
-            f"{run.run_dir}: the run's validation predictions have no groups; train it again"
-        )
-    estimate = estimate_test(
-        training_gold=_training_gold(run.split, validation.gold),
-        training_entities=saved[1] if saved else TrainingEntities(),
-        validation_rows=saved[0] if saved else None, validation_gold=validation.gold,
-        validation_probabilities=validation.probabilities, validation_groups=validation.groups,
-        test_rows=test_rows, test_probabilities=[probabilities_of(run, test_rows)],
-    )  # fmt: skip
+    fold_dirs = [run.run_dir, *sorted((run.run_dir / FOLDS_DIR).glob("*"), key=lambda path: int(path.name))]
+    training_gold = _training_gold(run.split, read_validation_predictions(run.run_dir).gold)
+    estimate = estimate_test_over_folds(
+        [_fold(replace(run, run_dir=path), training_gold, test_rows) for path in fold_dirs], test_rows
+    )
     result = estimate.as_dict() | {
         "test_file": {"path": test_file, "rows": len(test_rows), "fingerprint": rows_fingerprint(test_rows)}
     }
     with session_scope(database_url) as session:
         runs_repository.update(session, run_id=run_id, metrics=run.metrics | {"test_estimate": result})
     return result
+
+
+def _fold(run: UsableRun, training_gold: np.ndarray, test_rows: list[REExample]) -> FoldOutputs:
+    """One calibration fold's saved outputs and its model's probabilities on the test rows.
+    (`training_gold`: the submitted model's; only reported, as the training prior.)"""
+    validation = read_validation_predictions(run.run_dir)
+    if validation.groups is None:
+        raise FileNotFoundError(
+            f"{run.run_dir}: the run's validation predictions have no groups; train it again"
+        )
+    saved = read_estimation_inputs(run.run_dir)
+    return FoldOutputs(
+        training_gold, saved[1] if saved else TrainingEntities(), saved[0] if saved else None,
+        validation.gold, validation.probabilities, validation.groups, probabilities_of(run, test_rows),
+    )  # fmt: skip
 
 
 def _training_gold(split: dict[str, Any], validation_gold: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from shared.re_data.schema import REExample
 PREDICTIONS_FILE = "validation_predictions.csv"
 VALIDATION_ROWS_FILE = "validation_rows.jsonl"  # the rows themselves: their label-free descriptors
 TRAINING_ENTITIES_FILE = "training_entities.json"  # the entity words and pairs the model saw in training
+FOLDS_DIR = "folds"  # folds/2, folds/3, …: the calibration folds' models, each laid out as a run is
 
 
 def read_validation_predictions(run_dir: str | Path) -> ValidationPredictions:

@@ -22,9 +22,9 @@ from services.train.args import DataArguments, ModelArguments, RunArguments, con
 from services.train.baseline import train_baseline
 from services.train.covariates import TrainingEntities
 from services.train.metrics import auprc_interval, compute
-from services.train.run_artifacts import save_estimation_inputs
-from services.train.split import seen_entity_shares, split
-from services.train.test_estimate import estimate_test
+from services.train.run_artifacts import FOLDS_DIR, PREDICTIONS_FILE, save_estimation_inputs
+from services.train.split import Split, fold_splits, seen_entity_shares, split
+from services.train.test_estimate import FoldOutputs, estimate_test_over_folds
 from services.train.test_size import require_estimable
 from shared.db.migrate import upgrade
 from shared.db.models import TrainingRun
@@ -120,14 +120,17 @@ def main(
             seed=data.split_seed,
             group_by=data.group_by,
         )
+        folds = fold_splits(
+            originals, augmented, parts, data.estimate_folds, validation_fraction=data.validation_fraction,
+            seed=data.split_seed, group_by=data.group_by,
+        )  # fmt: skip
         train_rows = undersample_no_relation(parts.train, data.no_relation_keep, seed=run.seed)
-        label_weights = None
+        target_prior = None
         if data.match_prior_of:  # train for the test's label mix, as estimated by an earlier run
             if model.class_weight:
                 raise ValueError("use either class_weight or match_prior_of, not both")
-            label_weights = prior_matching_weights(
-                train_rows, _estimated_test_prior(url, data.match_prior_of)
-            )
+            target_prior = _estimated_test_prior(url, data.match_prior_of)
+        label_weights = prior_matching_weights(train_rows, target_prior) if target_prior is not None else None
         split_record = parts.sizes() | {
             "seed": data.split_seed,
             "group_by": data.group_by,
@@ -135,6 +138,7 @@ def main(
             "validation_entities_seen_in_training": seen_entity_shares(parts.train, parts.validation),
             "train_after_undersampling": len(train_rows),
             "train_label_counts": dict(Counter(str(row.label) for row in train_rows).most_common()),
+            "estimate_folds_validation": [len(fold.validation) for fold in folds],
         }
         if label_weights is not None:
             split_record["label_weights"] = dict(zip(labels(), map(float, label_weights), strict=True))
@@ -170,21 +174,39 @@ def main(
             "confusion": metrics.confusion,
             "threshold_sweep": [vars(point) for point in sweep],
         }
+        test_probabilities = (
+            predict_in_chunks(predict, test_rows, progress, "predict test") if test_rows is not None else None
+        )
+        del predict  # a transformer's memory goes before the fold models' training
+
+        # The calibration folds: more models of the same recipe, each with its own validation
+        started_folds = time.perf_counter()
+        tested = test_probabilities if test_probabilities is not None else np.zeros((0, 0))
+        fold_outputs = [
+            FoldOutputs(
+                _gold(train_rows),
+                TrainingEntities.of(train_rows),
+                parts.validation,
+                gold,
+                probabilities,
+                groups,
+                tested,
+            ),
+            *(
+                _fold_outputs(model, run, data, fold, k, run_dir, target_prior, test_rows, progress)
+                for k, fold in enumerate(folds[1:], start=2)
+            ),
+        ]
+        timings["estimate_folds_s"] = time.perf_counter() - started_folds
         if data.test_file and test_rows is not None:  # the score of what `predict` submits
-            test_probabilities = predict_in_chunks(predict, test_rows, progress, "predict test")
-            estimate = estimate_test(
-                training_gold=np.array([label_to_id()[str(e.label)] for e in train_rows]),
-                training_entities=TrainingEntities.of(train_rows), validation_rows=parts.validation,
-                validation_gold=gold, validation_probabilities=probabilities, validation_groups=groups,
-                test_rows=test_rows, test_probabilities=[test_probabilities],
-            )  # fmt: skip
+            estimate = estimate_test_over_folds(fold_outputs, test_rows)
             summary["test_estimate"] = estimate.as_dict() | {
                 "test_file": _describe_file(data.test_file, test_rows)
             }
 
         # Save predictions, metrics and plots next to the model
         _write_predictions(
-            run_dir / "validation_predictions.csv",
+            run_dir / PREDICTIONS_FILE,
             parts.validation,
             gold,
             probabilities,
@@ -238,6 +260,48 @@ def _validation_intervals(
             gold, probabilities, groups=groups, samples=samples, progress=advance
         ).as_dict(),
     }
+
+
+def _gold(rows: Sequence[REExample]) -> np.ndarray:
+    return np.array([label_to_id()[str(e.label)] for e in rows])
+
+
+def _fold_outputs(
+    model: ModelArguments,
+    run: RunArguments,
+    data: DataArguments,
+    fold: Split,
+    k: int,
+    run_dir: Path,
+    target_prior: np.ndarray | None,
+    test_rows: Sequence[REExample] | None,
+    progress: Progress | None,
+) -> FoldOutputs:
+    """Calibration fold `k`: its model trained as the submitted one was, saved under
+    FOLDS_DIR/k with its validation predictions (so `report run --test` reads every fold)."""
+    fold_dir = run_dir / FOLDS_DIR / str(k)
+    fold_dir.mkdir(parents=True, exist_ok=True)
+    rows = undersample_no_relation(fold.train, data.no_relation_keep, seed=run.seed)
+    weights = prior_matching_weights(rows, target_prior) if target_prior is not None else None
+    _seed_everything(run.seed)
+    _report(progress, f"train calibration fold {k} ({model.family})", 0, None)
+    predict = _train(model, run, rows, fold.validation, fold_dir, lambda _: None, weights)
+    _report(progress, f"train calibration fold {k} ({model.family})", 1, 1)
+    probabilities = predict_in_chunks(predict, fold.validation, progress, f"predict validation (fold {k})")
+    gold = _gold(fold.validation)
+    _write_predictions(
+        fold_dir / PREDICTIONS_FILE, fold.validation, gold, probabilities, fold.validation_groups
+    )
+    save_estimation_inputs(fold_dir, fold.validation, rows)
+    tested = (
+        predict_in_chunks(predict, test_rows, progress, f"predict test (fold {k})")
+        if test_rows is not None
+        else np.zeros((0, 0))
+    )
+    return FoldOutputs(
+        _gold(rows), TrainingEntities.of(rows), fold.validation, gold, probabilities,
+        np.array(fold.validation_groups), tested,
+    )  # fmt: skip
 
 
 def undersample_no_relation(rows: Sequence[REExample], keep: float, *, seed: int) -> list[REExample]:

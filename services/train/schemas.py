@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.train.args import ESTIMATE_FOLDS
 from shared.fields import Id, ModelName, Name
 
 
@@ -27,6 +28,8 @@ class TrainingCreate(BaseModel):
     split_seed: int = Field(default=42, ge=0, le=2**32 - 1)
     validation_fraction: float = Field(default=0.1, gt=0, lt=0.5)
     group_by: Literal["sentence", "entity_cluster"] = "sentence"
+    # models trained for the predicted test score, each on its own validation fold (1 to 5)
+    estimate_folds: int = Field(default=ESTIMATE_FOLDS, ge=1, le=5)
     no_relation_keep: float = Field(default=1.0, gt=0, le=1)
     class_weight: Literal["balanced"] | None = None
     marker_style: Literal["punct", "special"] = "punct"
@@ -37,6 +40,15 @@ class TrainingCreate(BaseModel):
     fp16: bool = False
     bf16: bool = False
     report_to: Literal["none", "tensorboard", "mlflow", "wandb"] = "none"
+
+    @model_validator(mode="after")
+    def _folds_fit(self) -> "TrainingCreate":
+        if self.estimate_folds * self.validation_fraction >= 1:
+            raise ValueError(
+                f"estimate_folds {self.estimate_folds} × validation_fraction {self.validation_fraction} "
+                "must stay below 1 (each fold holds out its own validation rows)"
+            )
+        return self
 
 
 class TrainingRead(BaseModel):

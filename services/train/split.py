@@ -12,7 +12,7 @@
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +55,10 @@ def split(
     validation_fraction: float = 0.1,
     seed: int = 42,
     group_by: str = "sentence",
+    excluded: Collection[str] = frozenset(),
 ) -> Split:
+    """`excluded`: ids of rows whose groups must stay in training (another fold's validation, see
+    `fold_splits`); `validation_fraction` stays a share of all the original rows."""
     if any(example.provenance is not None for example in originals):
         raise LeakageError("original rows must not carry provenance: pass augmented rows separately")
     if not 0 < validation_fraction < 0.5:
@@ -63,7 +66,7 @@ def split(
     if any(e.label is None for e in originals):
         raise ValueError("every row needs a label to be split for training")
     group_of = group_keys(originals, group_by)
-    held_out = _grouped_stratified_holdout(originals, validation_fraction, seed, group_of)
+    held_out = _grouped_stratified_holdout(originals, validation_fraction, seed, group_of, set(excluded))
     train = [e for e in originals if e.guid not in held_out]
     validation = [e for e in originals if e.guid in held_out]
 
@@ -91,6 +94,35 @@ def split(
                 "an entity word that is not common sits on both sides of an entity-cluster split"
             )
     return result
+
+
+def fold_splits(
+    originals: Sequence[REExample],
+    augmented: Sequence[REExample],
+    first: Split,
+    folds: int,
+    *,
+    validation_fraction: float,
+    seed: int,
+    group_by: str,
+) -> list[Split]:
+    """`first` and `folds` − 1 more splits whose validations are disjoint from each other and from
+    `first`'s, each as large a share of the rows and each as unseen by its own training: the
+    calibration folds of services.evidence.folds (the predicted test score is read off each)."""
+    if folds < 1 or folds * validation_fraction >= 1:
+        raise ValueError(
+            f"estimate_folds {folds} × validation_fraction {validation_fraction} must stay below 1 "
+            "(each fold holds out its own validation rows)"
+        )
+    splits, taken = [first], {row.guid for row in first.validation}
+    for k in range(1, folds):
+        fold = split(originals, augmented, validation_fraction=validation_fraction, seed=seed + k,
+                     group_by=group_by, excluded=taken)  # fmt: skip
+        if not fold.validation:
+            raise ValueError(f"no rows are left for calibration fold {k + 1}: use fewer estimate_folds")
+        splits.append(fold)
+        taken |= {row.guid for row in fold.validation}
+    return splits
 
 
 def group_keys(rows: Sequence[REExample], group_by: str) -> dict[str, str]:
@@ -165,13 +197,18 @@ GROUPINGS: dict[str, Callable[[Sequence[REExample]], dict[str, str]]] = {
 
 
 def _grouped_stratified_holdout(
-    originals: Sequence[REExample], fraction: float, seed: int, group_of: dict[str, str]
+    originals: Sequence[REExample],
+    fraction: float,
+    seed: int,
+    group_of: dict[str, str],
+    excluded: set[str] | None = None,
 ) -> set[str]:
     """Ids of the validation rows: whole groups, drawn per label so the label mix holds.
 
     Each group counts under its most common label; within a label its groups are shuffled with
     `seed` and taken while they bring that label closer to its share (a big group that would
-    overshoot by more than half its size is passed over)."""
+    overshoot by more than half its size is passed over). A group holding an `excluded` row is
+    never taken, and the shares stay shares of all the rows."""
     groups: dict[str, list[REExample]] = defaultdict(list)
     for example in originals:
         groups[group_of[example.guid]].append(example)
@@ -184,6 +221,8 @@ def _grouped_stratified_holdout(
         label_groups = sorted(by_label[label], key=lambda members: members[0].guid)
         generator.shuffle(label_groups)
         target, taken = fraction * sum(len(members) for members in label_groups), 0
+        if excluded:
+            label_groups = [group for group in label_groups if not any(e.guid in excluded for e in group)]
         for members in label_groups:
             if taken >= target:
                 break

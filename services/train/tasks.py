@@ -101,6 +101,7 @@ def _run(run_id: str) -> str:
         train_file=str(train_file), augmented_files=augmented_files, split_seed=request.split_seed,
         validation_fraction=request.validation_fraction, no_relation_keep=request.no_relation_keep,
         group_by=request.group_by, test_file=test_file, match_prior_of=request.match_prior_of,
+        estimate_folds=request.estimate_folds,
     )  # fmt: skip
     model = ModelArguments(
         family=request.family,

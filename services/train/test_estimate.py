@@ -1,11 +1,13 @@
-"""The one path from a trained model to its predicted test score: `roundtrip train --test_file`,
+"""The one path from trained models to the predicted test score: `roundtrip train --test_file`,
 `roundtrip report run` (so REST and /ui, which show what the run records) and `bench/gap.py` all
-call `estimate_test`."""
+call `estimate_test_over_folds` (one `estimate_test` per calibration fold, their median)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from services.evidence.folds import median_over_folds
 from services.evidence.prior import weighted_prior
 from services.evidence.shift import CHOSEN, ShiftEstimate, estimate_shifted_score
 from services.train.covariates import TrainingEntities, covariates
@@ -50,3 +52,31 @@ def estimate_test(
         prior_samples=prior_samples,
         seed=seed,
     )
+
+
+@dataclass(frozen=True)
+class FoldOutputs:
+    """One calibration fold: what its model was trained on and said of its validation and the test."""
+
+    training_gold: np.ndarray
+    training_entities: TrainingEntities
+    validation_rows: Sequence[REExample] | None
+    validation_gold: np.ndarray
+    validation_probabilities: np.ndarray
+    validation_groups: np.ndarray
+    test_probabilities: np.ndarray
+
+
+def estimate_test_over_folds(
+    folds: Sequence[FoldOutputs], test_rows: Sequence[REExample], *, estimator: str = CHOSEN, seed: int = 0
+) -> ShiftEstimate:
+    """The first fold is the submitted model's: its threshold is the one `predict` applies."""
+    return median_over_folds([
+        estimate_test(
+            training_gold=fold.training_gold, training_entities=fold.training_entities,
+            validation_rows=fold.validation_rows, validation_gold=fold.validation_gold,
+            validation_probabilities=fold.validation_probabilities, validation_groups=fold.validation_groups,
+            test_rows=test_rows, test_probabilities=[fold.test_probabilities], estimator=estimator, seed=seed,
+        )
+        for fold in folds
+    ])  # fmt: skip
