@@ -96,6 +96,15 @@ def split(
     return result
 
 
+def check_folds_fit(folds: int, validation_fraction: float) -> None:
+    """Each calibration fold holds out its own share of the rows: they must fit in the data."""
+    if folds < 1 or folds * validation_fraction >= 1:
+        raise ValueError(
+            f"estimate_folds {folds} × validation_fraction {validation_fraction} must be at least 1 "
+            "fold and stay below 1 (each fold holds out its own validation rows)"
+        )
+
+
 def fold_splits(
     originals: Sequence[REExample],
     augmented: Sequence[REExample],
@@ -109,11 +118,7 @@ def fold_splits(
     """`first` and `folds` − 1 more splits whose validations are disjoint from each other and from
     `first`'s, each as large a share of the rows and each as unseen by its own training: the
     calibration folds of services.evidence.folds (the predicted test score is read off each)."""
-    if folds < 1 or folds * validation_fraction >= 1:
-        raise ValueError(
-            f"estimate_folds {folds} × validation_fraction {validation_fraction} must stay below 1 "
-            "(each fold holds out its own validation rows)"
-        )
+    check_folds_fit(folds, validation_fraction)
     splits, taken = [first], {row.guid for row in first.validation}
     for k in range(1, folds):
         fold = split(originals, augmented, validation_fraction=validation_fraction, seed=seed + k,

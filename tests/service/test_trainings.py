@@ -59,6 +59,8 @@ def test_baseline_vs_plus_en_over_rest(stack) -> None:  # type: ignore[no-untype
     base, plus = runs["baseline"], runs["+en"]
     assert base["split"]["validation"] == plus["split"]["validation"]  # the same split for both
     assert base["split"]["augmented_used"] == 0 and plus["split"]["augmented_used"] > 0
+    folds = base["split"]["estimate_folds_validation"]  # the default: three calibration folds
+    assert len(folds) == 3 and folds[0] == base["split"]["validation"]
     assert plus["inputs"]["augmented_files"][0]["rows"] == augmented["progress"]["en"]["rows_out"] > 250
     assert 0 <= base["metrics"]["micro_f1"] <= 100 and "auprc" in plus["metrics"]
     assert "per_label_f1.png" in plus["artifacts"]
@@ -81,4 +83,9 @@ def test_baseline_vs_plus_en_over_rest(stack) -> None:  # type: ignore[no-untype
     small_test = requests["baseline"] | {"test_dataset_id": tiny_id}
     refused = client.post("/v1/trainings", headers=headers, json=small_test)
     assert refused.status_code == 422 and "at least 100" in refused.text
+    # calibration folds that cannot fit beside each other are refused the same way
+    too_many = client.post(
+        "/v1/trainings", headers=headers, json=requests["baseline"] | {"estimate_folds": 5}
+    )
+    assert too_many.status_code == 422 and "estimate_folds 5" in too_many.text
     assert client.get("/v1/trainings", headers=headers).json()["total"] == 2

@@ -136,6 +136,59 @@ def test_a_bad_test_file_is_refused_before_anything_is_trained(real_rows: Path, 
     assert "predict validation" not in small.stderr
 
 
+def validation_ids(run_dir: Path) -> set[str]:
+    return {row["id"] for row in csv.DictReader((run_dir / "validation_predictions.csv").open())}
+
+
+def test_the_predicted_score_is_the_median_of_three_calibration_folds(
+    klue_train: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    rows = read_examples(klue_train)
+    train = write_jsonl(tmp_path / "train.jsonl", rows[:600])
+    unlabeled = [r.model_copy(update={"label": None}) for r in rows[600:750]]
+    test = write_jsonl(tmp_path / "test.jsonl", unlabeled)
+    common = ["train", "--train_file", str(train), "--test_file", str(test), "--output_dir",
+              str(tmp_path / "art"), "--validation_fraction", "0.2",
+              "--group_by", "entity_cluster"]  # fmt: skip
+    done = roundtrip(*common, database_url=url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with session_scope(url) as session:
+        run = session.get(TrainingRun, done.stdout.strip())
+        assert run is not None
+        estimate, split, run_dir = run.metrics["test_estimate"], run.split, Path(run.artifacts_dir or "")
+    folds = estimate["folds"]
+    assert len(folds) == 3
+    scores = sorted(fold["predicted_test_micro_f1"]["estimate"] for fold in folds)
+    assert estimate["predicted_test_micro_f1"]["estimate"] == pytest.approx(scores[1], abs=1e-3)
+    assert estimate["test_threshold"] == folds[0]["test_threshold"]  # what predict applies: its own
+    held = [
+        validation_ids(run_dir),
+        validation_ids(run_dir / "folds" / "2"),
+        validation_ids(run_dir / "folds" / "3"),
+    ]
+    assert [len(ids) for ids in held] == split["estimate_folds_validation"]
+    assert not (held[0] & held[1] or held[0] & held[2] or held[1] & held[2])
+    # one estimator: a later `report run --test` reads every fold and says the same
+    again = roundtrip("report", "run", run.id, "--test", str(test), "--json", database_url=url, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    repeated = json.loads(again.stdout)
+    assert repeated["folds"] == folds  # the same figures, fold by fold
+
+    single = roundtrip(*common, "--estimate_folds", "1", database_url=url, cwd=tmp_path)
+    assert single.returncode == 0, single.stderr
+    with session_scope(url) as session:
+        alone = session.get(TrainingRun, single.stdout.strip())
+        assert alone is not None and len(alone.metrics["test_estimate"]["folds"]) == 1
+        assert not (Path(alone.artifacts_dir or "") / "folds").exists()
+
+    refused = roundtrip(*common, "--estimate_folds", "5", database_url=url, cwd=tmp_path)
+    assert refused.returncode == 2 and "estimate_folds 5 × validation_fraction 0.2" in refused.stderr
+    assert "Traceback" not in refused.stderr and "predict validation" not in refused.stderr
+    with session_scope(url) as session:
+        assert len(session.scalars(select(TrainingRun)).all()) == 2  # nothing recorded for it
+
+
 def test_transformer_family_trains_and_predicts(real_rows: Path, tmp_path: Path) -> None:
     from services.train.markers import mark
     from services.train.transformer import build_tiny_bert

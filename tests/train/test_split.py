@@ -10,6 +10,7 @@ from services.train.split import (
     LeakageError,
     check_no_leak,
     common_words,
+    fold_splits,
     row_copies,
     row_groups,
     seen_entity_shares,
@@ -122,6 +123,26 @@ def test_entity_cluster_split_keeps_subject_and_object_words_unseen() -> None:
         split(rows, group_by="article")
 
 
+def test_calibration_folds_hold_out_disjoint_validations_each_unseen_by_its_training() -> None:
+    rows = originals()
+    augmented = augmented_from(rows)
+    first = split(rows, augmented, validation_fraction=0.2, seed=7, group_by="entity_cluster")
+    folds = fold_splits(rows, augmented, first, 3, validation_fraction=0.2, seed=7, group_by="entity_cluster")
+    assert folds[0] is first and len(folds) == 3
+    held = [{row.guid for row in fold.validation} for fold in folds]
+    assert all(held) and not (held[0] & held[1] or held[0] & held[2] or held[1] & held[2])
+    for fold, validation in zip(folds, held, strict=True):
+        trained = {row.guid for row in fold.train}
+        assert trained.isdisjoint(validation) and trained | validation >= {row.guid for row in rows}
+        assert not any(row.provenance.source_id in validation for row in fold.train if row.provenance)
+        assert not (words_of(fold.validation) - common_words(rows)) & words_of(fold.train)
+        assert 0.1 <= len(validation) / len(rows) <= 0.3  # each fold is as large a share
+    again = fold_splits(rows, augmented, first, 3, validation_fraction=0.2, seed=7, group_by="entity_cluster")
+    assert [{row.guid for row in fold.validation} for fold in again] == held  # reproducible
+    with pytest.raises(ValueError, match=r"estimate_folds 5 × validation_fraction 0\.2"):
+        fold_splits(rows, augmented, first, 5, validation_fraction=0.2, seed=7, group_by="entity_cluster")
+
+
 def test_real_klue_entity_cluster_split(klue_train: Path) -> None:
     """Through subject and object words, without the giant cluster common words would make: no
     validation word is seen in training unless it is common; what is seen is measured."""
@@ -135,6 +156,10 @@ def test_real_klue_entity_cluster_split(klue_train: Path) -> None:
     seen_by_sentence = seen_entity_shares(*astuple_split(split(rows, validation_fraction=0.1, seed=42)))
     assert seen["either"] < seen_by_sentence["either"] and seen["pair"] < seen_by_sentence["pair"]
     assert words_of(result.validation) & words_of(result.train) <= common  # a seen word is a common word
+    folds = fold_splits(rows, (), result, 3, validation_fraction=0.1, seed=42, group_by="entity_cluster")
+    sizes = [len(fold.validation) / 32470 for fold in folds]
+    assert all(0.07 <= size <= 0.13 for size in sizes), sizes  # three folds of about a tenth each
+    assert not (words_of(folds[2].validation) - common) & words_of(folds[2].train)
 
 
 def astuple_split(parts):  # type: ignore[no-untyped-def]
