@@ -74,7 +74,17 @@ def side_by_side(estimate: dict[str, Any]) -> list[tuple[str, str]]:
         (f"predicted test micro-F1 of the submission ({rule(estimate['test_threshold'])})",
          _interval(predicted)),
         ("estimator", f"{estimate['estimator']} ({estimate['test_rows']} test rows{_weights(estimate)})"),
+        *_folds(estimate),
     ]  # fmt: skip
+
+
+def _folds(estimate: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each calibration fold model's own estimate (the predicted score is their median)."""
+    folds = estimate.get("folds") or []
+    if len(folds) < 2:
+        return []
+    scores = ", ".join(f"{fold['predicted_test_micro_f1']['estimate']:.2f}" for fold in folds)
+    return [(f"predicted by each of {len(folds)} calibration folds (the submitted model's first)", scores)]
 
 
 def _weights(estimate: dict[str, Any]) -> str:

@@ -51,6 +51,7 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
     )
     assert shown.returncode == 0, shown.stderr
     assert "predicted test micro-F1" in shown.stdout and "estimated test" in shown.stdout
+    assert "predicted by each of 3 calibration folds" in shown.stdout  # the median's three parts
     with session_scope(recorded["url"]) as session:
         kept = runs_repository.get(session, run_id=run_id).metrics["test_estimate"]  # type: ignore[union-attr]
     assert kept["test_rows"] == 300 and kept["test_file"]["rows"] == 300
