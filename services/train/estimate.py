@@ -24,7 +24,8 @@ def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str
     run = usable_run(run_id, database_url)
     test_rows = read_examples(test_file, allow_unlabeled=True)
     require_estimable(len(test_rows), test_file)
-    fold_dirs = [run.run_dir, *sorted((run.run_dir / FOLDS_DIR).glob("*"), key=lambda path: int(path.name))]
+    folds = [path for path in (run.run_dir / FOLDS_DIR).glob("*") if path.name.isdigit()]
+    fold_dirs = [run.run_dir, *sorted(folds, key=lambda path: int(path.name))]
     training_gold = _training_gold(run.split, read_validation_predictions(run.run_dir).gold)
     estimate = estimate_test_over_folds(
         [_fold(replace(run, run_dir=path), training_gold, test_rows) for path in fold_dirs], test_rows
