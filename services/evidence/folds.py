@@ -1,16 +1,15 @@
 """The predicted test score read off several calibration folds: the median of each fold model's
 own estimate.
 
-Why: the score rests on a calibration fitted on some 2,600 validation rows, and which rows those
-are moves it far more than anything else. Three models, each trained on the same number of rows
-with its own disjoint validation fold (in the study before services.train.split.fold_splits
-drew them), estimated the same pseudo-test at 53.8, 45.4 and 54.3 (bench/gap.py family (d), seed
-3602; the three models then
-scored 54.8, 56.8 and 54.2): a fold now and then lands 10 points off. The median of the folds'
-estimates is the estimate of what the training procedure scores on the test, the submitted
+Why: the score rests on a calibration fitted on some 2,600 validation rows, and which rows those are
+moves it far more than anything else. Three models, each trained on the same number of rows with its
+own disjoint validation fold (in the study before services.train.split.fold_splits drew them),
+estimated the same pseudo-test at 53.8, 45.4 and 54.3 (bench/gap.py family (d), seed 3602; the three
+models then scored 54.8, 56.8 and 54.2): a fold now and then lands 10 points off. The median of the
+folds' estimates is the estimate of what the training procedure scores on the test, the submitted
 model's (the first fold's) included; on the used seeds of fresh-4 and fresh-5 it missed family (d)
-by 2.03 on average against 3.05 for the submitted model's own estimate (12 pseudo-tests), and (a)
-by 1.44 against 1.80 (11). Fixed, then measured on FRESH-7 (held out): 1.74, 0.88, 1.27 and 2.44 in
+by 2.03 on average against 3.05 for the submitted model's own estimate (12 pseudo-tests), and (a) by
+1.44 against 1.80 (11). Fixed, then measured on FRESH-7 (held out): 1.74, 0.88, 1.27 and 2.44 in
 families (a)-(d), against 1.87, 1.04, 1.33 and 3.45 for the submitted model's own estimate on the
 same models.
 
