@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from services.evidence.predictions import ValidationPredictions
 from services.train import runs_repository
 from services.train.covariates import TrainingEntities
 from services.train.predict import UsableRun, probabilities_of, usable_run
@@ -26,10 +27,13 @@ def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str
     require_estimable(len(test_rows), test_file)
     folds = [path for path in (run.run_dir / FOLDS_DIR).glob("*") if path.name.isdigit()]
     fold_dirs = [run.run_dir, *sorted(folds, key=lambda path: int(path.name))]
-    training_gold = _training_gold(run.split, read_validation_predictions(run.run_dir).gold)
+    validations = [read_validation_predictions(path) for path in fold_dirs]
+    training_gold = _training_gold(run.split, validations[0].gold)
     estimate = estimate_test_over_folds(
-        [_fold(replace(run, run_dir=path), training_gold, test_rows) for path in fold_dirs], test_rows
-    )
+        [_fold(replace(run, run_dir=path), validation, training_gold, test_rows)
+         for path, validation in zip(fold_dirs, validations, strict=True)],
+        test_rows,
+    )  # fmt: skip
     result = estimate.as_dict() | {
         "test_file": {"path": test_file, "rows": len(test_rows), "fingerprint": rows_fingerprint(test_rows)}
     }
@@ -38,10 +42,11 @@ def estimate_for_run(run_id: str, test_file: str, database_url: str) -> dict[str
     return result
 
 
-def _fold(run: UsableRun, training_gold: np.ndarray, test_rows: list[REExample]) -> FoldOutputs:
+def _fold(
+    run: UsableRun, validation: ValidationPredictions, training_gold: np.ndarray, test_rows: list[REExample]
+) -> FoldOutputs:
     """One calibration fold's saved outputs and its model's probabilities on the test rows.
     (`training_gold`: the submitted model's; only reported, as the training prior.)"""
-    validation = read_validation_predictions(run.run_dir)
     if validation.groups is None:
         raise FileNotFoundError(
             f"{run.run_dir}: the run's validation predictions have no groups; train it again"

@@ -162,7 +162,7 @@ def main(
         timings["train_s"] = time.perf_counter() - started - timings["read_and_split_s"]
 
         # Evaluate: KLUE metrics, and the no_relation threshold that serves micro-F1 best
-        gold = np.array([label_to_id()[str(e.label)] for e in parts.validation])
+        gold = _gold(parts.validation)
         metrics = compute(gold, probabilities)
         sweep = thresholds.sweep(gold, probabilities)
         chosen = thresholds.best(sweep)
