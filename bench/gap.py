@@ -52,7 +52,7 @@ about 50 minutes with --jobs 2 on two cores); the default runs its first three s
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl]
                         [--set fresh-7|fresh-6|fresh-5|fresh-4|fresh-3|fresh-2|fresh|check|design|all]
                         [--seeds S ...] [--jobs 2]
-                        [--estimator ESTIMATOR] [--compare ESTIMATOR ...] [--cache DIR]
+                        [--estimator ESTIMATOR] [--compare ESTIMATOR ...] [--cache DIR] [--folds 3]
 """
 
 import argparse
@@ -186,6 +186,7 @@ def pseudo_test(rows: Sequence[REExample], family: str, seed: int) -> tuple[list
 
 
 COMPARED: tuple[str, ...] = (CHOSEN,)  # --compare: more estimators evaluated on every model
+FOLDS = ESTIMATE_FOLDS  # --folds: calibration folds per pseudo-test (1: the submitted model's own estimate)
 CACHE: Path | None = None  # --cache: each model's probabilities, so estimators can be compared in seconds
 
 
@@ -229,7 +230,7 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
     started = time.perf_counter()
     rest, test = pseudo_test(rows, family, seed)
     test_gold = gold_of(test)  # grades the submissions at the end; no method below reads it
-    folds = trained(rest, test, "entity_cluster", seed, family, ESTIMATE_FOLDS)
+    folds = trained(rest, test, "entity_cluster", seed, family, FOLDS)
     parts, validation_probabilities, test_probabilities = folds[0]
     validation, tested = submitted_gap(parts, validation_probabilities, test_probabilities, test_gold)
     seen_test, seen_validation = (
@@ -300,10 +301,16 @@ def _t(parts, probabilities) -> float | None:  # type: ignore[no-untyped-def]
 
 
 def logged(
-    data: Path, family: str, seed: int, estimator: str, cache: Path | None, compared: tuple[str, ...]
+    data: Path,
+    family: str,
+    seed: int,
+    estimator: str,
+    cache: Path | None,
+    compared: tuple[str, ...],
+    folds: int = ESTIMATE_FOLDS,
 ) -> tuple[str, dict[str, float]]:
-    global CACHE, COMPARED
-    CACHE, COMPARED = cache, compared
+    global CACHE, COMPARED, FOLDS
+    CACHE, COMPARED, FOLDS = cache, compared, folds
     # one BLAS/OpenMP thread per pseudo-test: --jobs processes share the cores without thrashing
     with threadpool_limits(1), contextlib.redirect_stdout(io.StringIO()) as log:
         result = one_pseudo_test(read_examples(data), family, seed, estimator)
@@ -321,6 +328,8 @@ def main() -> None:
     parser.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES))
     parser.add_argument("--jobs", type=int, default=2, help="pseudo-tests side by side (one core each)")
     parser.add_argument("--estimator", choices=ESTIMATORS, default=CHOSEN)
+    parser.add_argument("--folds", type=int, default=ESTIMATE_FOLDS,
+                        help="calibration folds per pseudo-test (1: the submitted model's own)")  # fmt: skip
     parser.add_argument("--cache", type=Path, help="keep (and reuse) each model's probabilities here")
     parser.add_argument("--compare", nargs="+", choices=ESTIMATORS, default=list(COMPARED),
                         help="estimators evaluated on each model (the chosen one too)")  # fmt: skip
@@ -334,7 +343,10 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         runs = pool.map(
             logged,
-            *zip(*[(args.data, f, s, args.estimator, args.cache, compared) for f, s in tasks], strict=True),
+            *zip(
+                *[(args.data, f, s, args.estimator, args.cache, compared, args.folds) for f, s in tasks],
+                strict=True,
+            ),
         )
         for (family, _), (log, result) in zip(tasks, runs, strict=True):
             print(log, end="", flush=True)
