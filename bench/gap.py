@@ -45,12 +45,12 @@ label), its calibration measured on the cached models of FRESH-3 and FRESH-4, an
 here, before it was measured on FRESH-6. The calibration folds (three models, each with its own
 validation fold; the median of their estimates: services.evidence.folds) were studied on FRESH-4
 and FRESH-5 (extra models trained for 23 of their pseudo-tests) and fixed, with FRESH-7 added here,
-before they were measured on FRESH-7: FRESH-7 is the README's headline (--set fresh-7: 8 seeds,
+before they were measured on FRESH-7: FRESH-7 is a README headline (--set fresh-7: 8 seeds,
 about 50 minutes with --jobs 2 on two cores); the default runs its first three seeds (QUICK);
 --set all runs every set. FRESH-8 was then added here, with the estimator unchanged, before it was
-run: 8 more held-out pseudo-tests per family of the same estimator (a log-probability floor of 1e-6
-instead of 1e-12 was tried on FRESH-7's cached models and not adopted: (a) 1.61 against 1.77, (d)
-2.48 against 2.52, within noise).
+run: 8 more held-out pseudo-tests per family of the same estimator, the README's other headline
+(a log-probability floor of 1e-6 instead of 1e-12 was tried on FRESH-7's cached models and not
+adopted: (a) 1.61 against 1.77, (d) 2.48 against 2.52, within noise).
 
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl]
                         [--set fresh-8|fresh-7|fresh-6|fresh-5|fresh-4|fresh-3|fresh-2|fresh|check|design|all]
