@@ -1,0 +1,105 @@
+"""Would choosing the submitted threshold from all calibration folds together cut the predicted
+score's error? (A study for issue 14, on cached models of bench/gap.py's used seed sets.)
+
+Per pseudo-test and calibration fold: the "matched" estimator's point-estimate curve over the
+thresholds (what services.evidence.shift's _conditional_estimate scores before its intervals) and
+the fold model's true pseudo-test score at each threshold. Then, over the pseudo-tests, the mean
+|gap| (signed mean) of
+  current:      the product today: each fold's own best threshold, the median of their best scores,
+                the submitted (first) model graded at its own threshold (reproduces bench/gap.py);
+  joint-median: the threshold that maximizes the median of the folds' curves, predicted as that
+                median, the submitted model graded at it;
+  joint-mean:   the same with the mean of the curves;
+and the submitted model's mean pseudo-test score under each rule (and argmax). Point estimates only.
+
+    python bench/threshold_curves.py --cache DIR --set fresh-8 [--family all]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import gap  # noqa: E402
+
+from services.evidence.conditional import (  # noqa: E402
+    conditional_fit,
+    cross_fitted_posteriors,
+    expected_f1,
+    fit_conditional_calibration,
+    pooled_strata,
+    true_positive_ratio,
+)
+from services.evidence.klue_f1 import micro_f1  # noqa: E402
+from services.evidence.shift import THRESHOLDS, apply_rule  # noqa: E402
+from services.train.covariates import TrainingEntities, covariates  # noqa: E402
+from shared.re_data.io import read_examples  # noqa: E402
+
+
+def curves(rows, family: str, seed: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """(folds × thresholds) predicted scores, and the fold models' true pseudo-test scores."""
+    rest, test = gap.pseudo_test(rows, family, seed)
+    test_gold = gap.gold_of(test)  # grades only
+    predicted, true = [], []
+    for parts, validation, tested in gap.trained(rest, test, "entity_cluster", seed, family, gap.FOLDS):
+        gold = gap.gold_of(parts.validation)
+        seen = TrainingEntities.of(parts.train)
+        descriptors, test_descriptors = covariates(parts.validation, seen), covariates(test, seen)
+        strata, test_strata = pooled_strata(
+            [r.source or "" for r in parts.validation], [r.source or "" for r in test]
+        )
+        calibration = fit_conditional_calibration(validation, descriptors, gold)
+        cross_fitted = cross_fitted_posteriors(
+            validation, descriptors, gold, np.array(parts.validation_groups), calibration, seed=seed
+        )
+        fit = conditional_fit(
+            validation, descriptors, gold, strata, tested, test_descriptors, test_strata, start=calibration
+        )
+        predicted.append([
+            float(expected_f1(fit.adjusted, apply_rule(tested, t), true_positive_ratio=true_positive_ratio(
+                cross_fitted, gold, apply_rule(validation, t), test_prior=fit.prior))[0])
+            for t in THRESHOLDS
+        ])  # fmt: skip
+        true.append([micro_f1(test_gold, apply_rule(tested, t)) for t in THRESHOLDS])
+    return np.array(predicted), np.array(true)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=gap.DEFAULT_DATA)
+    parser.add_argument("--cache", type=Path, required=True, help="bench/gap.py's --cache")
+    parser.add_argument("--set", choices=list(gap.SEED_SETS), default="fresh-8")
+    parser.add_argument("--family", choices=gap.FAMILIES, default="all")
+    args = parser.parse_args()
+    gap.CACHE = args.cache
+    rows = read_examples(args.data)
+    errors, scores = [], []
+    with threadpool_limits(1):
+        for seed in gap.SEED_SETS[args.set]:
+            predicted, true = curves(rows, args.family, seed)
+            own = predicted.argmax(axis=1)
+            current = np.median(predicted[np.arange(len(own)), own]), true[0, own[0]]
+            median, mean = np.median(predicted, axis=0), predicted.mean(axis=0)
+            joint_median = median.max(), true[0, median.argmax()]
+            joint_mean = mean.max(), true[0, mean.argmax()]
+            rules = (current, joint_median, joint_mean)
+            errors.append([p - s for p, s in rules])
+            scores.append([s for _, s in rules] + [true[0, 0]])
+            print(f"seed {seed}: " + "  ".join(f"{p:.2f} → {s:.2f}" for p, s in rules), flush=True)
+    e, s = np.array(errors), np.array(scores)
+    names = ("current", "joint-median", "joint-mean")
+    gaps = "  ".join(f"{n} {np.abs(e[:, k]).mean():.2f} ({e[:, k].mean():+.2f})" for k, n in enumerate(names))
+    submitted = "  ".join(f"{n} {s[:, k].mean():.2f}" for k, n in enumerate((*names, "argmax")))
+    print(f"{args.set} ({args.family}) mean |gap| (signed): {gaps}   submitted score: {submitted}")
+
+
+if __name__ == "__main__":
+    main()
