@@ -3,7 +3,7 @@ score's error? (A study for issue 14, on cached models of bench/gap.py's used se
 
 Per pseudo-test and calibration fold: the "matched" estimator's point-estimate curve over the
 thresholds (what services.evidence.shift's _conditional_estimate scores before its intervals) and
-the fold model's true pseudo-test score at each threshold. Then, over the pseudo-tests, the mean
+the submitted model's true pseudo-test score at each threshold. Then, over the pseudo-tests, the mean
 |gap| (signed mean) of
   current:      the product today: each fold's own best threshold, the median of their best scores,
                 the submitted (first) model graded at its own threshold (reproduces bench/gap.py);
@@ -31,22 +31,22 @@ import gap  # noqa: E402
 from services.evidence.conditional import (  # noqa: E402
     conditional_fit,
     cross_fitted_posteriors,
-    expected_f1,
     fit_conditional_calibration,
     pooled_strata,
-    true_positive_ratio,
 )
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
-from services.evidence.shift import THRESHOLDS, apply_rule  # noqa: E402
+from services.evidence.shift import THRESHOLDS, apply_rule, threshold_scores  # noqa: E402
 from services.train.covariates import TrainingEntities, covariates  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 
 
 def curves(rows, family: str, seed: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """(folds × thresholds) predicted scores, and the fold models' true pseudo-test scores."""
+    """(folds × thresholds) predicted scores, and the submitted model's true pseudo-test score per
+    threshold."""
     rest, test = gap.pseudo_test(rows, family, seed)
     test_gold = gap.gold_of(test)  # grades only
-    predicted, true = [], []
+    predicted: list[list[float]] = []
+    true: list[float] = []
     for parts, validation, tested in gap.trained(rest, test, "entity_cluster", seed, family, gap.FOLDS):
         gold = gap.gold_of(parts.validation)
         seen = TrainingEntities.of(parts.train)
@@ -61,12 +61,9 @@ def curves(rows, family: str, seed: int) -> tuple[np.ndarray, np.ndarray]:  # ty
         fit = conditional_fit(
             validation, descriptors, gold, strata, tested, test_descriptors, test_strata, start=calibration
         )
-        predicted.append([
-            float(expected_f1(fit.adjusted, apply_rule(tested, t), true_positive_ratio=true_positive_ratio(
-                cross_fitted, gold, apply_rule(validation, t), test_prior=fit.prior))[0])
-            for t in THRESHOLDS
-        ])  # fmt: skip
-        true.append([micro_f1(test_gold, apply_rule(tested, t)) for t in THRESHOLDS])
+        predicted.append(threshold_scores(fit.adjusted, tested, gold, validation, cross_fitted, fit.prior))
+        if not true:  # only the submitted (first) model is graded
+            true = [micro_f1(test_gold, apply_rule(tested, t)) for t in THRESHOLDS]
     return np.array(predicted), np.array(true)
 
 
@@ -86,13 +83,13 @@ def main() -> None:
         for seed in gap.SEED_SETS[args.set]:
             predicted, true = curves(rows, args.family, seed)
             own = predicted.argmax(axis=1)
-            current = np.median(predicted[np.arange(len(own)), own]), true[0, own[0]]
+            current = np.median(predicted[np.arange(len(own)), own]), true[own[0]]
             median, mean = np.median(predicted, axis=0), predicted.mean(axis=0)
-            joint_median = median.max(), true[0, median.argmax()]
-            joint_mean = mean.max(), true[0, mean.argmax()]
+            joint_median = median.max(), true[median.argmax()]
+            joint_mean = mean.max(), true[mean.argmax()]
             rules = (current, joint_median, joint_mean)
             errors.append([p - s for p, s in rules])
-            scores.append([s for _, s in rules] + [true[0, 0]])
+            scores.append([s for _, s in rules] + [true[0]])
             print(f"seed {seed}: " + "  ".join(f"{p:.2f} → {s:.2f}" for p, s in rules), flush=True)
     e, s = np.array(errors), np.array(scores)
     names = ("current", "joint-median", "joint-mean")

@@ -302,6 +302,28 @@ def _expected_estimate(
     )
 
 
+def threshold_scores(
+    adjusted: np.ndarray,
+    test_probabilities: np.ndarray,
+    gold: np.ndarray,
+    probabilities: np.ndarray,
+    cross_fitted: np.ndarray | None,
+    test_prior: np.ndarray | None,
+) -> list[float]:
+    """The test rows' expected micro-F1 of each rule in THRESHOLDS (the conditional estimators'
+    point estimate, before any interval), its true positives scaled by validation's ratio for that
+    rule."""
+    return [
+        float(expected_f1(
+            adjusted, apply_rule(test_probabilities, t),
+            true_positive_ratio=true_positive_ratio(
+                cross_fitted, gold, apply_rule(probabilities, t), test_prior=test_prior
+            ),
+        )[0])
+        for t in THRESHOLDS
+    ]  # fmt: skip
+
+
 def _conditional_estimate(
     gold: np.ndarray,
     probabilities: np.ndarray,
@@ -343,15 +365,7 @@ def _conditional_estimate(
         if matched
         else fit.prior
     )  # fmt: skip
-    scores = [
-        float(expected_f1(
-            fit.adjusted, apply_rule(test_probabilities, t),
-            true_positive_ratio=true_positive_ratio(
-                cross_fitted, gold, apply_rule(probabilities, t), test_prior=test_prior
-            ),
-        )[0])
-        for t in THRESHOLDS
-    ]  # fmt: skip
+    scores = threshold_scores(fit.adjusted, test_probabilities, gold, probabilities, cross_fitted, test_prior)
     threshold = THRESHOLDS[int(np.argmax(scores))]
     submitted, argmax = conditional_intervals(
         fit, [apply_rule(test_probabilities, threshold), test_probabilities.argmax(axis=1)],
