@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import gap  # noqa: E402
 
 from services.train.covariates import TrainingEntities  # noqa: E402
-from services.train.test_estimate import estimate_test  # noqa: E402
+from services.train.test_estimate import prepare_test  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 
 
@@ -46,7 +46,7 @@ def main() -> None:
         for draw in range(args.draws + 1):
             epsilon = 0.0 if draw == 0 else args.epsilon
             noise = np.random.default_rng(draw)
-            estimate = estimate_test(
+            prepared = prepare_test(
                 training_gold=gap.gold_of(parts.train),
                 training_entities=TrainingEntities.of(parts.train),
                 validation_rows=parts.validation,
@@ -57,6 +57,7 @@ def main() -> None:
                 test_probabilities=[tested * (1 + epsilon * noise.standard_normal(tested.shape))],
                 seed=args.seed,
             )
+            estimate = prepared.finish(prepared.best_threshold)
             score = estimate.predicted_test_micro_f1
             print(
                 f"relative noise {epsilon:g}: predicted {score.estimate:.3f} "

@@ -2,13 +2,14 @@
 score's error? (A study for issue 14, on cached models of bench/gap.py's used seed sets.)
 
 Per pseudo-test and calibration fold: the "matched" estimator's point-estimate curve over the
-thresholds (what services.evidence.shift's _conditional_estimate scores before its intervals) and
+thresholds (what services.evidence.shift's _prepare_conditional scores before its intervals) and
 the submitted model's true pseudo-test score at each threshold. Then, over the pseudo-tests, the mean
 |gap| (signed mean) of
-  current:      the product today: each fold's own best threshold, the median of their best scores,
-                the submitted (first) model graded at its own threshold (reproduces bench/gap.py);
+  current:      the product up to commit 2d5ac2f: each fold's own best threshold, the median of
+                their best scores, the submitted (first) model graded at its own threshold;
   joint-median: the threshold that maximizes the median of the folds' curves, predicted as that
-                median, the submitted model graded at it;
+                median, the submitted model graded at it (the product since: services.evidence.folds;
+                reproduces bench/gap.py's point estimates);
   joint-mean:   the same with the mean of the curves;
 and the submitted model's mean pseudo-test score under each rule (and argmax). Point estimates only.
 

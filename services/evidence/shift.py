@@ -31,9 +31,9 @@ test rows' expected score with its true positives corrected out of sample, the c
 validation reweighted to the estimated test prior).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -73,6 +73,7 @@ ESTIMATORS = (
 CONDITIONAL = {"conditional": None, "debiased": "debiased", "matched": "matched"}  # estimator → correction
 CHOSEN = "matched"
 THRESHOLDS: tuple[float | None, ...] = (None, *[round(t, 2) for t in np.linspace(0.05, 0.95, 19)])
+P = ParamSpec("P")
 MAX_WEIGHT = 20.0  # importance weights are clipped to [1/20, 20]: a few rows must not carry the score
 
 
@@ -149,7 +150,8 @@ class ShiftEstimate:
     training_prior: np.ndarray
     covariate_effective_rows: float  # Kish's effective sample size of the importance weights
     test_rows: int
-    # per calibration fold (services.evidence.folds): its model's predicted score and threshold
+    # per calibration fold (services.evidence.folds): its model's predicted score at test_threshold,
+    # and the threshold its own curve likes best
     folds: tuple[tuple[Interval, float | None], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -166,8 +168,8 @@ class ShiftEstimate:
             "predicted_test_micro_f1_argmax": self.predicted_test_micro_f1_argmax.as_dict(),
             "covariate_effective_rows": round(self.covariate_effective_rows, 1),
             "test_rows": self.test_rows,
-            "folds": [
-                {"predicted_test_micro_f1": score.as_dict(), "test_threshold": threshold}
+            "folds": [  # each fold's score at test_threshold, and the threshold it would choose alone
+                {"predicted_test_micro_f1": score.as_dict(), "own_threshold": threshold}
                 for score, threshold in self.folds
             ],
             "prior": {
@@ -183,7 +185,28 @@ def recorded_name(estimator: str, with_covariates: bool) -> str:
     return estimator if with_covariates else estimator.rsplit("+", 1)[-1]
 
 
-def estimate_shifted_score(
+@dataclass(frozen=True)
+class PreparedEstimate:
+    """An estimator fitted up to its choice of threshold. `scores`: its point estimate of each rule
+    in THRESHOLDS (the conditional estimators; None where an estimator chooses inside, as the label
+    and expected variants do); `finish(threshold)`: the estimate, intervals included, for that rule
+    (an estimator without `scores` finishes only at its own `best_threshold`)."""
+
+    best_threshold: float | None
+    finish: Callable[[float | None], ShiftEstimate]
+    scores: tuple[float, ...] | None = None
+
+
+def _finished(estimate: ShiftEstimate) -> PreparedEstimate:
+    def finish(threshold: float | None) -> ShiftEstimate:
+        if threshold != estimate.test_threshold:
+            raise ValueError(f"the {estimate.estimator!r} estimator chooses its own threshold")
+        return estimate
+
+    return PreparedEstimate(estimate.test_threshold, finish)
+
+
+def prepare_shifted_score(
     validation_gold: np.ndarray,
     validation_probabilities: np.ndarray,
     validation_groups: np.ndarray,
@@ -199,7 +222,7 @@ def estimate_shifted_score(
     estimator: str = CHOSEN,
     prior_samples: int = 300,
     seed: int = 0,
-) -> ShiftEstimate:
+) -> PreparedEstimate:
     if estimator not in ESTIMATORS:
         raise ValueError(f"unknown estimator {estimator!r}; choose from {', '.join(ESTIMATORS)}")
     gold, probabilities = validation_gold, validation_probabilities
@@ -207,7 +230,7 @@ def estimate_shifted_score(
         if validation_covariates is None or test_covariates is None:
             estimator = "label"  # nothing to condition on (a run recorded before its rows were kept)
         else:
-            return _conditional_estimate(
+            return _prepare_conditional(
                 gold, probabilities, validation_groups, validation_covariates,
                 validation_sources or [""] * len(gold), np.mean(test_probabilities, axis=0),
                 test_covariates, test_sources or [""] * len(test_covariates), test_groups,
@@ -228,11 +251,11 @@ def estimate_shifted_score(
     source = weighted_prior(gold, covariate)
     mode = estimator.rsplit("+", 1)[-1] if "+" in estimator else estimator
     if mode == "expected":
-        return _expected_estimate(
+        return _finished(_expected_estimate(
             recorded_name(estimator, with_covariates),
             gold, probabilities, covariate, ensemble, source, test_probabilities, test_groups,
             training_prior, prior_samples, seed,
-        )  # fmt: skip
+        ))  # fmt: skip
     test_prior = em_prior(ensemble, source)
     sampled_priors = _resampled_priors(ensemble, source, test_groups, prior_samples, seed + 1)
     row_weights = covariate * prior_ratio(test_prior, source)[gold]
@@ -246,16 +269,30 @@ def estimate_shifted_score(
             row_weights=covariate, groups=validation_groups, seed=seed,
         )  # fmt: skip
 
-    return ShiftEstimate(
-        **_validation_figures(gold, probabilities, covariate),
-        estimator=recorded_name(estimator, with_covariates),
-        test_threshold=best_threshold(gold, probabilities, row_weights),
-        predicted_test_micro_f1=interval(submitted),
-        predicted_test_micro_f1_argmax=interval(probabilities.argmax(axis=1)),
-        estimated_test_prior=test_prior,
-        training_prior=training_prior,
-        test_rows=len(ensemble),
+    return _finished(
+        ShiftEstimate(
+            **_validation_figures(gold, probabilities, covariate),
+            estimator=recorded_name(estimator, with_covariates),
+            test_threshold=best_threshold(gold, probabilities, row_weights),
+            predicted_test_micro_f1=interval(submitted),
+            predicted_test_micro_f1_argmax=interval(probabilities.argmax(axis=1)),
+            estimated_test_prior=test_prior,
+            training_prior=training_prior,
+            test_rows=len(ensemble),
+        )
     )
+
+
+def _at_own_threshold(prepare: Callable[P, PreparedEstimate]) -> Callable[P, ShiftEstimate]:
+    def estimate(*args: P.args, **kwargs: P.kwargs) -> ShiftEstimate:
+        prepared = prepare(*args, **kwargs)
+        return prepared.finish(prepared.best_threshold)
+
+    return estimate
+
+
+# the estimate for the threshold the estimator itself likes best (one model, no folds)
+estimate_shifted_score = _at_own_threshold(prepare_shifted_score)
 
 
 def _expected_estimate(
@@ -324,7 +361,7 @@ def threshold_scores(
     ]  # fmt: skip
 
 
-def _conditional_estimate(
+def _prepare_conditional(
     gold: np.ndarray,
     probabilities: np.ndarray,
     groups: np.ndarray,
@@ -339,9 +376,10 @@ def _conditional_estimate(
     *,
     correction: str | None,
     test_copies: np.ndarray | None = None,
-) -> ShiftEstimate:
+) -> PreparedEstimate:
     """services.evidence.conditional: calibration on model output and descriptors, EM per source,
-    the test rows' expected score of each threshold, the best one submitted; `correction` (from
+    the test rows' expected score of each threshold (the intervals only for the one finished);
+    `correction` (from
     validation's cross-fitted posteriors): "debiased" deattenuates EM's shift and scales the true
     positives by validation's ratio, "matched" scales them by that ratio read at the estimated test
     prior (EM's own estimate, not deattenuated: the ratio read there corrects the score). The prior
@@ -366,24 +404,27 @@ def _conditional_estimate(
         else fit.prior
     )  # fmt: skip
     scores = threshold_scores(fit.adjusted, test_probabilities, gold, probabilities, cross_fitted, test_prior)
-    threshold = THRESHOLDS[int(np.argmax(scores))]
-    submitted, argmax = conditional_intervals(
-        fit, [apply_rule(test_probabilities, threshold), test_probabilities.argmax(axis=1)],
-        validation=(probabilities, descriptors, gold, strata, groups),
-        test=(test_probabilities, test_descriptors, test_strata, test_groups), seed=seed,
-        validation_predictions=[apply_rule(probabilities, threshold), probabilities.argmax(axis=1)],
-        cross_fitted=cross_fitted, matched=matched, test_copies=test_copies,
-    )  # fmt: skip
-    return ShiftEstimate(
-        **_validation_figures(gold, probabilities, np.ones(len(gold))),
-        estimator=correction or "conditional",
-        test_threshold=threshold,
-        predicted_test_micro_f1=submitted,
-        predicted_test_micro_f1_argmax=argmax,
-        estimated_test_prior=reported_prior,
-        training_prior=training_prior,
-        test_rows=len(test_probabilities),
-    )
+
+    def finish(threshold: float | None) -> ShiftEstimate:
+        submitted, argmax = conditional_intervals(
+            fit, [apply_rule(test_probabilities, threshold), test_probabilities.argmax(axis=1)],
+            validation=(probabilities, descriptors, gold, strata, groups),
+            test=(test_probabilities, test_descriptors, test_strata, test_groups), seed=seed,
+            validation_predictions=[apply_rule(probabilities, threshold), probabilities.argmax(axis=1)],
+            cross_fitted=cross_fitted, matched=matched, test_copies=test_copies,
+        )  # fmt: skip
+        return ShiftEstimate(
+            **_validation_figures(gold, probabilities, np.ones(len(gold))),
+            estimator=correction or "conditional",
+            test_threshold=threshold,
+            predicted_test_micro_f1=submitted,
+            predicted_test_micro_f1_argmax=argmax,
+            estimated_test_prior=reported_prior,
+            training_prior=training_prior,
+            test_rows=len(test_probabilities),
+        )
+
+    return PreparedEstimate(THRESHOLDS[int(np.argmax(scores))], finish, tuple(scores))
 
 
 def _validation_figures(gold: np.ndarray, probabilities: np.ndarray, covariate: np.ndarray) -> dict[str, Any]:

@@ -1,21 +1,22 @@
 """The one path from trained models to the predicted test score: `roundtrip train --test_file`,
 `roundtrip report run` (so REST and /ui, which show what the run records) and `bench/gap.py` all
-call `estimate_test_over_folds` (one `estimate_test` per calibration fold, their median)."""
+call `estimate_test_over_folds` (one `prepare_test` per calibration fold; one threshold for all,
+their median: services.evidence.folds)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from services.evidence.folds import median_over_folds
+from services.evidence.folds import estimate_over_folds
 from services.evidence.prior import weighted_prior
-from services.evidence.shift import CHOSEN, ShiftEstimate, estimate_shifted_score
+from services.evidence.shift import CHOSEN, PreparedEstimate, ShiftEstimate, prepare_shifted_score
 from services.train.covariates import TrainingEntities, covariates
 from services.train.split import row_copies, row_groups
 from shared.re_data.schema import REExample
 
 
-def estimate_test(
+def prepare_test(
     *,
     training_gold: np.ndarray,
     training_entities: TrainingEntities,
@@ -28,13 +29,13 @@ def estimate_test(
     estimator: str = CHOSEN,
     prior_samples: int = 300,
     seed: int = 0,
-) -> ShiftEstimate:
+) -> PreparedEstimate:
     """Without the validation rows themselves (runs recorded before they were saved) only label
     shift is corrected, and the record says so (`estimator: label`)."""
     validation_covariates = (
         covariates(validation_rows, training_entities) if validation_rows is not None else None
     )
-    return estimate_shifted_score(
+    return prepare_shifted_score(
         validation_gold,
         validation_probabilities,
         validation_groups,
@@ -70,9 +71,9 @@ class FoldOutputs:
 def estimate_test_over_folds(
     folds: Sequence[FoldOutputs], test_rows: Sequence[REExample], *, estimator: str = CHOSEN, seed: int = 0
 ) -> ShiftEstimate:
-    """The first fold is the submitted model's: its threshold is the one `predict` applies."""
-    return median_over_folds([
-        estimate_test(
+    """The first fold is the submitted model's: `predict` applies the joint threshold to it."""
+    return estimate_over_folds([
+        prepare_test(
             training_gold=fold.training_gold, training_entities=fold.training_entities,
             validation_rows=fold.validation_rows, validation_gold=fold.validation_gold,
             validation_probabilities=fold.validation_probabilities, validation_groups=fold.validation_groups,

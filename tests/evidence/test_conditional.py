@@ -19,7 +19,7 @@ from services.evidence.conditional import (
 )
 from services.evidence.klue_f1 import micro_f1
 from services.evidence.prior import adjusted_posteriors, em_prior, weighted_prior
-from services.evidence.shift import apply_rule, estimate_shifted_score
+from services.evidence.shift import THRESHOLDS, apply_rule, estimate_shifted_score, prepare_shifted_score
 
 K = 30
 NEWS_NO_RELATION_DEFLATION = (
@@ -304,3 +304,35 @@ def test_matched_ratio_reads_validation_as_if_it_had_the_test_mix() -> None:
     expected = float(np.sum(weights * adjusted[np.arange(len(gold)), predicted] * relation))
     assert matched == pytest.approx(float(np.sum(weights * ((gold == predicted) & relation))) / expected)
     assert matched < plain - 0.05  # the test's fives are where the posteriors promise too much
+
+
+def test_the_curve_is_the_point_estimate_each_rule_finishes_with() -> None:
+    """What the folds choose the submitted rule from (services.evidence.folds) is what the finished
+    estimate then reports for that rule; an estimator without a curve finishes only at its own."""
+    generator = np.random.default_rng(11)
+    sources = ["wikipedia"] * 900 + ["wikitree"] * 300
+    gold_v, probs_v, desc_v = sample(generator, sources, {"wikipedia": 0.3, "wikitree": 0.3})
+    gold_t, probs_t, desc_t = sample(generator, sources[::2], {"wikipedia": 0.5, "wikitree": 0.6})
+    del gold_t  # the estimators never see it
+
+    def prepare(estimator: str):  # type: ignore[no-untyped-def]
+        return prepare_shifted_score(
+            gold_v, probs_v, np.arange(len(gold_v)) // 3, [probs_t], training_prior=weighted_prior(gold_v),
+            validation_covariates=desc_v, test_covariates=desc_t, validation_sources=sources,
+            test_sources=sources[::2], estimator=estimator, prior_samples=20, seed=0,
+        )  # fmt: skip
+
+    matched = prepare("matched")
+    assert matched.scores is not None and len(matched.scores) == len(THRESHOLDS)
+    assert matched.best_threshold == THRESHOLDS[int(np.argmax(matched.scores))]
+    for threshold in (None, 0.5, 0.9):
+        finished = matched.finish(threshold)
+        assert finished.test_threshold == threshold
+        expected = matched.scores[THRESHOLDS.index(threshold)]
+        assert finished.predicted_test_micro_f1.estimate == pytest.approx(expected)
+    label = prepare("label")
+    assert label.scores is None
+    assert label.finish(label.best_threshold).test_threshold == label.best_threshold
+    other = next(t for t in THRESHOLDS if t != label.best_threshold)
+    with pytest.raises(ValueError, match="chooses its own threshold"):
+        label.finish(other)

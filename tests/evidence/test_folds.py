@@ -1,10 +1,11 @@
-"""The predicted test score over calibration folds: the median of the folds' own estimates."""
+"""The predicted test score over calibration folds: one threshold for all, the median of the folds'
+estimates at it."""
 
 import numpy as np
 
 from services.evidence.bootstrap import Interval
-from services.evidence.folds import median_over_folds
-from services.evidence.shift import ShiftEstimate
+from services.evidence.folds import estimate_over_folds, joint_threshold, median_over_folds
+from services.evidence.shift import THRESHOLDS, PreparedEstimate, ShiftEstimate
 
 
 def estimate(score: Interval, threshold: float | None, no_relation: float) -> ShiftEstimate:
@@ -31,7 +32,7 @@ def test_a_fold_that_lands_far_off_does_not_move_the_score() -> None:
     # what `predict` applies and --match_prior_of reuses stay the submitted model's
     assert combined.test_threshold == 0.5 and combined.estimated_test_prior[0] == 0.60
     recorded = combined.as_dict()["folds"]
-    assert [fold["test_threshold"] for fold in recorded] == [0.5, 0.3, None]
+    assert [fold["own_threshold"] for fold in recorded] == [0.5, 0.3, None]
     assert [fold["predicted_test_micro_f1"]["estimate"] for fold in recorded] == [53.8, 45.4, 54.3]
 
 
@@ -41,3 +42,42 @@ def test_each_end_of_the_interval_is_its_own_median() -> None:
     assert median_over_folds(folds).predicted_test_micro_f1 == Interval(51, 44, 56)
     alone = median_over_folds(folds[:1])
     assert alone.predicted_test_micro_f1 == folds[0].predicted_test_micro_f1 and len(alone.folds) == 1
+
+
+def prepared(curve: list[float] | None, own: float | None, finished: list[float | None]) -> PreparedEstimate:
+    """A fold whose estimator scored `curve` over THRESHOLDS; `finished` logs where it was finished."""
+
+    def finish(threshold: float | None) -> ShiftEstimate:
+        finished.append(threshold)
+        score = curve[THRESHOLDS.index(threshold)] if curve is not None else 50.0
+        return estimate(Interval(score, score - 4, score + 4), threshold, 0.6)
+
+    return PreparedEstimate(own, finish, None if curve is None else tuple(curve))
+
+
+def test_every_fold_is_finished_at_the_rule_their_median_curve_likes_best() -> None:
+    """The submitted model's own curve peaks at an extreme threshold (its EM put no_relation far too
+    low); the other two folds, and so the median, peak elsewhere: that rule is submitted."""
+    index = {t: k for k, t in enumerate(THRESHOLDS)}
+    submitted = [50.0] * len(THRESHOLDS)
+    submitted[index[0.95]] = 58.0  # its own best
+    submitted[index[0.5]] = 54.0
+    others = [[50.0] * len(THRESHOLDS) for _ in range(2)]
+    others[0][index[0.5]], others[1][index[0.5]] = 55.0, 53.0
+    others[0][index[0.95]], others[1][index[0.95]] = 47.0, 46.0
+    curves = [submitted, *others]
+    assert joint_threshold(curves) == 0.5
+    finished: list[list[float | None]] = [[], [], []]
+    own = [THRESHOLDS[int(np.argmax(curve))] for curve in curves]
+    folds = [prepared(curve, t, log) for curve, t, log in zip(curves, own, finished, strict=True)]
+    combined = estimate_over_folds(folds)
+    assert finished == [[0.5], [0.5], [0.5]]  # each fold once, at the joint rule
+    assert combined.test_threshold == 0.5  # what `predict` applies
+    assert combined.predicted_test_micro_f1 == Interval(54.0, 50.0, 58.0)  # the median at that rule
+    assert [fold["own_threshold"] for fold in combined.as_dict()["folds"]] == [0.95, 0.5, 0.5]
+
+
+def test_folds_without_curves_are_each_finished_at_their_own_threshold() -> None:
+    finished: list[list[float | None]] = [[], []]
+    combined = estimate_over_folds([prepared(None, 0.3, finished[0]), prepared(None, None, finished[1])])
+    assert finished == [[0.3], [None]] and combined.test_threshold == 0.3
