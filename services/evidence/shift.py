@@ -20,7 +20,9 @@ each entity word and the pair occur in training):
    validation groups fall into two halves, the threshold chosen on one half grades the other, so no
    row grades the threshold it chose. "expected" and "conditional" choose the threshold whose
    expected score on the test rows is best: no gold label is read there, the choice rides on the
-   calibration only (and the bench measures the result: no optimism in its signed errors).
+   calibration only (and the bench measures the result: no optimism in its signed errors). Over
+   calibration folds the choice is theirs together: the rule whose median over the folds' scores
+   is best (services.evidence.folds; `prepare_shifted_score` gives each fold's scores).
 4. The interval resamples whole validation groups and, for the prior, whole test groups (EM again
    on each resample); "conditional" also refits its calibration and draws the test's luck.
 
