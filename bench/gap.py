@@ -53,9 +53,10 @@ run: 8 more held-out pseudo-tests per family of the same estimator, the README's
 adopted: (a) 1.61 against 1.77, (d) 2.48 against 2.52, within noise). The joint threshold (every
 fold finished at the rule the median of the folds' predicted-score curves likes best:
 services.evidence.folds) was studied on FRESH-7's and FRESH-8's cached models and fixed, with FRESH-9
-added here, before it was measured on FRESH-9: the README's headline. FRESH-10 was then added here,
+added here, before it was measured on FRESH-9. FRESH-10 was then added here,
 with the estimator unchanged, before it was run: 8 more held-out pseudo-tests per family of the same
-estimator (fresh-9's intervals all covered: with 8 a coverage cannot be read against 85-99%).
+estimator (fresh-9's intervals all covered: with 8 a coverage cannot be read against 85-99%);
+FRESH-9 and FRESH-10 together are the README's headline.
 
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl]
                         [--set fresh-10|fresh-9|...|fresh|check|design|all]
