@@ -2,7 +2,7 @@
 score's error? (A study for issue 14, on cached models of bench/gap.py's used seed sets.)
 
 Per pseudo-test and calibration fold: the "matched" estimator's point-estimate curve over the
-thresholds (what services.evidence.shift's _prepare_conditional scores before its intervals) and
+thresholds (services.train.test_estimate.prepare_test's scores, before any interval) and
 the submitted model's true pseudo-test score at each threshold. Then, over the pseudo-tests, the mean
 |gap| (signed mean) of
   current:      the product up to commit 2d5ac2f: each fold's own best threshold, the median of
@@ -29,15 +29,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import gap  # noqa: E402
 
-from services.evidence.conditional import (  # noqa: E402
-    conditional_fit,
-    cross_fitted_posteriors,
-    fit_conditional_calibration,
-    pooled_strata,
-)
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
-from services.evidence.shift import THRESHOLDS, apply_rule, threshold_scores  # noqa: E402
-from services.train.covariates import TrainingEntities, covariates  # noqa: E402
+from services.evidence.shift import THRESHOLDS, apply_rule  # noqa: E402
+from services.train.covariates import TrainingEntities  # noqa: E402
+from services.train.test_estimate import prepare_test  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 
 
@@ -49,20 +44,14 @@ def curves(rows, family: str, seed: int) -> tuple[np.ndarray, np.ndarray]:  # ty
     predicted: list[list[float]] = []
     true: list[float] = []
     for parts, validation, tested in gap.trained(rest, test, "entity_cluster", seed, family, gap.FOLDS):
-        gold = gap.gold_of(parts.validation)
-        seen = TrainingEntities.of(parts.train)
-        descriptors, test_descriptors = covariates(parts.validation, seen), covariates(test, seen)
-        strata, test_strata = pooled_strata(
-            [r.source or "" for r in parts.validation], [r.source or "" for r in test]
-        )
-        calibration = fit_conditional_calibration(validation, descriptors, gold)
-        cross_fitted = cross_fitted_posteriors(
-            validation, descriptors, gold, np.array(parts.validation_groups), calibration, seed=seed
-        )
-        fit = conditional_fit(
-            validation, descriptors, gold, strata, tested, test_descriptors, test_strata, start=calibration
-        )
-        predicted.append(threshold_scores(fit.adjusted, tested, gold, validation, cross_fitted, fit.prior))
+        prepared = prepare_test(  # the product's own step, stopped before its intervals
+            training_gold=gap.gold_of(parts.train), training_entities=TrainingEntities.of(parts.train),
+            validation_rows=parts.validation, validation_gold=gap.gold_of(parts.validation),
+            validation_probabilities=validation, validation_groups=np.array(parts.validation_groups),
+            test_rows=test, test_probabilities=[tested], seed=seed,
+        )  # fmt: skip
+        assert prepared.scores is not None  # the chosen estimator scores every threshold
+        predicted.append(list(prepared.scores))
         if not true:  # only the submitted (first) model is graded
             true = [micro_f1(test_gold, apply_rule(tested, t)) for t in THRESHOLDS]
     return np.array(predicted), np.array(true)
