@@ -5,7 +5,7 @@ rows makes intervals too narrow. Pass each row's group (its entity cluster or se
 groups are resampled; with no groups every row is its own. Micro-F1 is a ratio of three sums, so
 each resample is a matrix product of group counts with per-group sums: fast for 1000 draws."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,6 +17,9 @@ class Interval:
     estimate: float
     low: float
     high: float
+    # the resampled values behind a normal interval, kept so an estimate made of several (the median
+    # over calibration folds) can be resampled as a whole; not part of what is recorded
+    draws: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     def covers(self, value: float) -> bool:
         return self.low <= value <= self.high

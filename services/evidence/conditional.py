@@ -468,4 +468,5 @@ def normal_interval(estimate: float, values: np.ndarray, level: float = 0.95) ->
     percentile interval off the estimate it is for. The interval stops at 0 and 100, where
     micro-F1 does: a test of a few rows has a spread wider than the scale."""
     half = float(NormalDist().inv_cdf(0.5 + level / 2) * np.std(values, ddof=1))
-    return Interval(estimate, max(estimate - half, 0.0), min(estimate + half, 100.0))
+    draws = tuple(map(float, values))
+    return Interval(estimate, max(estimate - half, 0.0), min(estimate + half, 100.0), draws)

@@ -4,7 +4,7 @@ estimates at it."""
 import numpy as np
 
 from services.evidence.bootstrap import Interval
-from services.evidence.folds import estimate_over_folds, joint_threshold, median_over_folds
+from services.evidence.folds import estimate_over_folds, joint_threshold, median_interval, median_over_folds
 from services.evidence.shift import THRESHOLDS, PreparedEstimate, ShiftEstimate
 
 
@@ -36,7 +36,7 @@ def test_a_fold_that_lands_far_off_does_not_move_the_score() -> None:
     assert [fold["predicted_test_micro_f1"]["estimate"] for fold in recorded] == [53.8, 45.4, 54.3]
 
 
-def test_each_end_of_the_interval_is_its_own_median() -> None:
+def test_without_resamples_each_end_of_the_interval_is_its_own_median() -> None:
     folds = [estimate(Interval(50, 44, 56), 0.5, 0.6), estimate(Interval(52, 49, 55), 0.5, 0.6),
              estimate(Interval(51, 42, 60), 0.5, 0.6)]  # fmt: skip
     assert median_over_folds(folds).predicted_test_micro_f1 == Interval(51, 44, 56)
@@ -81,3 +81,41 @@ def test_folds_without_curves_are_each_finished_at_their_own_threshold() -> None
     finished: list[list[float | None]] = [[], []]
     combined = estimate_over_folds([prepared(None, 0.3, finished[0]), prepared(None, None, finished[1])])
     assert finished == [[0.3], [None]] and combined.test_threshold == 0.3
+
+
+def resampled_folds(estimates: list[float], seed: int = 0) -> list[Interval]:
+    """Three folds' intervals from 400 refits each: the test's luck (sd 1) shared by all, each fold's
+    own calibration noise (sd 2) not."""
+    generator = np.random.default_rng(seed)
+    shared = generator.normal(0, 1, 400)
+    intervals = []
+    for estimate in estimates:
+        draws = estimate + shared + generator.normal(0, 2, 400)
+        half = 1.96 * float(np.std(draws, ddof=1))
+        intervals.append(Interval(estimate, estimate - half, estimate + half, tuple(map(float, draws))))
+    return intervals
+
+
+def test_the_median_keeps_the_shared_luck_and_shrinks_each_folds_own_noise() -> None:
+    folds = resampled_folds([50.0, 50.5, 49.5])  # they agree as closely as their refits say they should
+    combined = median_interval(folds)
+    half = (combined.high - combined.low) / 2
+    assert combined.estimate == 50.0
+    # narrower than one fold's (sd √5: 4.4) but never narrower than the luck they share (sd 1: 1.96)
+    assert 1.96 < half < min((f.high - f.low) / 2 for f in folds) - 0.5
+    # the median of 3 normal draws: variance ≈ 0.45 of one's, so sd ≈ √(1 + 0.45 · 4) ≈ 1.67
+    assert abs(half / 1.96 - np.sqrt(1 + 0.45 * 4)) < 0.2
+
+
+def test_folds_that_disagree_more_than_their_refits_say_widen_the_interval() -> None:
+    agreeing = median_interval(resampled_folds([50.0, 50.5, 49.5]))
+    apart = median_interval(resampled_folds([44.0, 50.0, 56.0]))  # variance 36 against the refits' 4
+    assert apart.estimate == 50.0
+    assert apart.high - apart.low > 1.5 * (agreeing.high - agreeing.low)
+    assert median_interval(resampled_folds([44.0, 50.0, 56.0])) == apart  # seeded: the same every time
+
+
+def test_one_fold_with_resamples_keeps_its_own_interval() -> None:
+    (fold,) = resampled_folds([50.0])
+    alone = median_interval([fold])
+    assert alone.estimate == 50.0 and abs(alone.low - fold.low) < 1e-3 and abs(alone.high - fold.high) < 1e-3
