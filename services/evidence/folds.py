@@ -64,10 +64,10 @@ def median_interval(intervals: Sequence[Interval], level: float = 0.95, seed: in
     resamples its own validation fold, so resample b's median over the folds keeps the test's luck
     whole and shrinks the calibrations' noise as the median does. The folds also disagree by more
     than their resamples account for (a model whose calibration carries over to the test worse than
-    another's; bench/gap.py family (d), fresh-8: estimates an sd of 3.7 apart where their resamples
-    allow 2.5): that excess, the folds' variance less what their resamples' differences explain, is
-    added to each fold's resamples as independent noise before the medians. Without resamples (the
-    label and expected variants), the median of each end."""
+    another's; bench/gap.py family (d), fresh-8 and one fresh-9 seed: estimates an sd of 3.7 apart
+    where their resamples allow 2.5): that excess, the folds' variance less what their resamples'
+    differences explain, is added to each fold's resamples as independent noise before the medians.
+    Without resamples (the label and expected variants), the median of each end."""
     estimates = np.array([i.estimate for i in intervals])
     draws = [i.draws for i in intervals]
     if not all(len(d) > 1 and len(d) == len(draws[0]) for d in draws):
