@@ -58,7 +58,7 @@ with the estimator unchanged, before it was run: 8 more held-out pseudo-tests pe
 estimator (fresh-9's intervals all covered: with 8 a coverage cannot be read against 85-99%);
 FRESH-9 and FRESH-10 together were the README's headline. The interval of the folds' median
 (resampled as a whole, the folds' unexplained disagreement added: services.evidence.folds) was then
-studied on FRESH-8's and five of FRESH-9's cached models and fixed, with FRESH-11 added here, before
+studied on FRESH-8's and four or five of FRESH-9's cached models and fixed, with FRESH-11 added here, before
 it was measured on FRESH-11 (the point estimates unchanged): the README's headline, with FRESH-9
 and FRESH-10 pooled beside it for the point estimates.
 

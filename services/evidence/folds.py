@@ -69,20 +69,18 @@ def median_interval(intervals: Sequence[Interval], level: float = 0.95, seed: in
     differences explain, is added to each fold's resamples as independent noise before the medians.
     Without resamples (the label and expected variants), the median of each end."""
     estimates = np.array([i.estimate for i in intervals])
+    estimate = float(np.median(estimates))
     draws = [i.draws for i in intervals]
     if not all(len(d) > 1 and len(d) == len(draws[0]) for d in draws):
-        return Interval(
-            float(np.median(estimates)),
-            float(np.median([i.low for i in intervals])),
-            float(np.median([i.high for i in intervals])),
-        )
+        low, high = np.median([i.low for i in intervals]), np.median([i.high for i in intervals])
+        return Interval(estimate, float(low), float(high))
     resampled = np.array(draws)  # folds × resamples
     if len(intervals) > 1:
         folds = len(intervals)
         explained = np.mean(np.var(resampled - resampled.mean(axis=0), axis=1, ddof=1)) * folds / (folds - 1)
         excess = max(float(np.var(estimates, ddof=1) - explained), 0.0)
         resampled = resampled + np.random.default_rng(seed).normal(0.0, np.sqrt(excess), resampled.shape)
-    return normal_interval(float(np.median(estimates)), np.median(resampled, axis=0), level)
+    return normal_interval(estimate, np.median(resampled, axis=0), level)
 
 
 def joint_threshold(curves: Sequence[Sequence[float]]) -> float | None:
