@@ -1,0 +1,47 @@
+"""bench/pool_gap_logs.py pools gap.py logs per family: the chosen estimator's line of each pseudo-test."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "pool_gap_logs.py"
+spec = importlib.util.spec_from_file_location("pool_gap_logs", SCRIPT)
+assert spec is not None and spec.loader is not None
+pool_gap_logs = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pool_gap_logs)
+
+
+def log_of(*pseudo_tests: tuple[str, int, float, float, float, float]) -> str:
+    lines = []
+    for family, seed, predicted, low, high, submitted in pseudo_tests:
+        lines += [
+            f"({family}) some shift     seed {seed}: test 100 rows, no_relation 0.60",
+            f"    matched          predicted {predicted:6.2f} [{low:.2f}, {high:.2f}]"
+            f" → submitted {submitted:6.2f} (t=0.3)",
+            f"    debiased         predicted  99.00 [98.00, 100.00] → submitted {submitted:6.2f} (t=0.3)",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_pools_the_first_estimator_of_each_pseudo_test_over_logs(tmp_path, capsys, monkeypatch):
+    first, second = tmp_path / "one.log", tmp_path / "two.log"
+    first.write_text(
+        log_of(("a", 1, 50.0, 48.0, 52.0, 51.0), ("d", 1, 40.0, 38.0, 42.0, 45.0)), encoding="utf-8"
+    )
+    second.write_text(log_of(("a", 2, 60.0, 58.0, 62.0, 57.0)), encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["pool", str(first), str(second)])
+
+    pool_gap_logs.main()
+
+    lines = capsys.readouterr().out.splitlines()
+    # (a): errors -1 and +3 (the debiased line is not read), the first covered, the second not
+    assert lines[0].startswith("(a) 2 pseudo-tests  mean |gap| 2.00  signed +1.00  coverage 1/2")
+    assert lines[1].startswith("(d) 1 pseudo-tests  mean |gap| 5.00  signed -5.00  coverage 0/1")
+    assert len(lines) == 2
+
+
+def test_without_logs_says_how_to_call_it(monkeypatch):
+    monkeypatch.setattr("sys.argv", ["pool"])
+    with pytest.raises(SystemExit, match="usage"):
+        pool_gap_logs.main()
