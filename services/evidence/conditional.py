@@ -79,23 +79,21 @@ Where "matched"'s error comes from, and what did not cut it (bench/gap.py's used
   calibration; the argmax rule) missed (d) by 1.89, +1.41 on average (the covariate shift it
   cannot see); at EM's prior by 4.65 (+4.37), and any blend of it with matched did worse in (a)
   and (d) than matched alone.
-- Nor the `no_relation` share (fresh-8 to fresh-11's cached models, used seeds, 32 pseudo-tests per
-  family; the folds' median at the joint threshold): matched missed (d) by 2.52 (signed −1.20, the
-  share 0.059 low). Given the whole true prior per source: 1.86 (−1.37). Given only the true share,
-  EM's relation shares kept: 3.36 (−2.99), worse; the share from binary adjusted counts (PACC: 4.20,
-  ACC: 4.51) likewise. A higher share lowers the expected true positives more than the gold
-  relations, so where (d) misses is in how the relations share the rest (its mix halfway to uniform):
-  given the true relation shares with EM's `no_relation` share, 1.80 (−0.30). EM's relation shares
-  recover 87% of the shift from validation's (projected) but stay noisy (L1 0.52 from the truth per
-  source, validation's 0.63), and noise in the prior lowers the expected true positives of the
-  labels predicted: deattenuating them made it worse, 3.42 (−2.74); one relation shift for all
-  sources (EM on all rows, each source's validation shares scaled by it): 2.37 but high (+1.53),
-  (a) 1.53 against 1.47. A shrinkage between the two is the lead, unstudied.
-  EM's shift deattenuated (as "debiased" does) with matched's ratio read there: 3.85 (−3.30).
-- Matched's ratio read per source (validation's rows of each source weighted to that source's
-  estimated prior and the test's source mix, their posteriors adjusted per source as the test's
-  are): (d) 2.88 with no bias (+0.09) against 2.52, (a) 1.56 against 1.47: the bias goes, more
-  noise comes.
+- Nor the `no_relation` share (bench/prior_study.py: fresh-8 to fresh-11's cached models, used
+  seeds, 32 pseudo-tests per family; the folds' median at the joint threshold): matched missed (d)
+  by 2.52 (signed −1.20, the share 0.059 low). Given the whole true prior per source: 1.86 (−1.37).
+  Given only the true share, EM's relation shares kept: 3.36 (−2.99), worse; the share from binary
+  probabilistic adjusted counts (PACC): 4.20. A higher share lowers the expected true positives
+  more than the gold relations, so where (d) misses is in how the relations share the rest (its mix
+  halfway to uniform): given the true relation shares with EM's `no_relation` share, 1.80 (−0.30).
+  EM's relation shares, fitted per source on some 600-1,200 rows, are noisy, and noise in the prior
+  moves posterior mass off the labels predicted: the expected true positives come out low.
+  Deattenuating them made it worse, 3.42 (−2.74); one relation shift for all sources (EM on all
+  rows, each source's validation shares scaled by it): 2.37 but high (+1.53), (a) 1.53 against
+  1.47. A shrinkage between the two is the lead, unstudied. (Outside that script, on the same
+  models: binary ACC for the share, 4.51; EM's whole shift deattenuated with matched's ratio read
+  there, 3.85 (−3.30); matched's ratio read per source, each source's validation rows weighted to
+  its estimated prior and the test's source mix, 2.88 with no bias (+0.09), (a) 1.56 against 1.47.)
 """
 
 from collections.abc import Sequence
