@@ -1,29 +1,33 @@
 """Pool bench/gap.py logs: per shift family, over every pseudo-test in the logs given, the mean |gap|
 of the predicted score, its signed mean, how many 95% intervals covered, and the rms of
-error / (half-width / 1.96). Pool only sets run under one estimator and interval.
+error / (half-width / 1.96), of one estimator's lines (`--estimator`, the product's by default; a
+log of `bench/gap.py --compare ...` has a line per estimator). Pool only sets run under one
+estimator and interval.
 
     python bench/gap.py --set fresh-11 > fresh-11.log; python bench/gap.py --set fresh-12 > fresh-12.log
-    python bench/pool_gap_logs.py fresh-11.log fresh-12.log
+    python bench/pool_gap_logs.py fresh-11.log fresh-12.log [--estimator matched]
 """
 
+import argparse
 import math
 import re
-import sys
 from pathlib import Path
 
 PSEUDO_TEST = re.compile(r"^\((\w)\) .*seed (\d+):")
-PREDICTED = re.compile(r"predicted\s+([\d.]+) \[([\d.]+), ([\d.]+)\] → submitted\s+([\d.]+)")
+PREDICTED = r"^\s+{}\s+predicted\s+([\d.]+) \[([\d.]+), ([\d.]+)\] → submitted\s+([\d.]+)"
+CHOSEN = "matched"  # services.evidence.shift.CHOSEN (this script reads logs and imports nothing)
 
 
-def pseudo_tests(path: Path) -> dict[str, list[tuple[float, float, float, float]]]:
-    """family letter → (predicted, low, high, submitted's pseudo-test score) of the chosen estimator
-    (the first `predicted` line after each pseudo-test's header)."""
+def pseudo_tests(path: Path, estimator: str = CHOSEN) -> dict[str, list[tuple[float, float, float, float]]]:
+    """family letter → (predicted, low, high, submitted's pseudo-test score) from `estimator`'s line
+    after each pseudo-test's header."""
+    predicted_line = re.compile(PREDICTED.format(re.escape(estimator)))
     found: dict[str, list[tuple[float, float, float, float]]] = {}
     family = None
     for line in path.read_text(encoding="utf-8").splitlines():
         if header := PSEUDO_TEST.match(line):
             family = header.group(1)
-        elif family and (scores := PREDICTED.search(line)):
+        elif family and (scores := predicted_line.search(line)):
             predicted, low, high, submitted = map(float, scores.groups())
             found.setdefault(family, []).append((predicted, low, high, submitted))
             family = None
@@ -31,9 +35,13 @@ def pseudo_tests(path: Path) -> dict[str, list[tuple[float, float, float, float]
 
 
 def main() -> None:
-    if len(sys.argv) < 2:
-        sys.exit("usage: python bench/pool_gap_logs.py GAP_LOG [GAP_LOG ...]")
-    logs = [pseudo_tests(Path(name)) for name in sys.argv[1:]]
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("logs", nargs="+", type=Path, help="bench/gap.py's output, one file per run")
+    parser.add_argument("--estimator", default=CHOSEN)
+    args = parser.parse_args()
+    logs = [pseudo_tests(path, args.estimator) for path in args.logs]
     for family in "abcd":
         rows = [row for log in logs for row in log.get(family, [])]
         if not rows:

@@ -13,18 +13,19 @@ spec.loader.exec_module(pool_gap_logs)
 
 
 def log_of(*pseudo_tests: tuple[str, int, float, float, float, float]) -> str:
+    """As `bench/gap.py --compare debiased` prints: the compared estimator's line before matched's."""
     lines = []
     for family, seed, predicted, low, high, submitted in pseudo_tests:
         lines += [
             f"({family}) some shift     seed {seed}: test 100 rows, no_relation 0.60",
+            f"    debiased         predicted  99.00 [98.00, 100.00] → submitted {submitted:6.2f} (t=0.3)",
             f"    matched          predicted {predicted:6.2f} [{low:.2f}, {high:.2f}]"
             f" → submitted {submitted:6.2f} (t=0.3)",
-            f"    debiased         predicted  99.00 [98.00, 100.00] → submitted {submitted:6.2f} (t=0.3)",
         ]
     return "\n".join(lines) + "\n"
 
 
-def test_pools_the_first_estimator_of_each_pseudo_test_over_logs(tmp_path, capsys, monkeypatch):
+def test_pools_the_products_estimator_of_each_pseudo_test_over_logs(tmp_path, capsys, monkeypatch):
     first, second = tmp_path / "one.log", tmp_path / "two.log"
     first.write_text(
         log_of(("a", 1, 50.0, 48.0, 52.0, 51.0), ("d", 1, 40.0, 38.0, 42.0, 45.0)), encoding="utf-8"
@@ -41,7 +42,20 @@ def test_pools_the_first_estimator_of_each_pseudo_test_over_logs(tmp_path, capsy
     assert len(lines) == 2
 
 
-def test_without_logs_says_how_to_call_it(monkeypatch):
+def test_another_estimator_is_read_when_named(tmp_path, capsys, monkeypatch):
+    log = tmp_path / "one.log"
+    log.write_text(log_of(("b", 1, 50.0, 48.0, 52.0, 51.0)), encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["pool", str(log), "--estimator", "debiased"])
+
+    pool_gap_logs.main()
+
+    assert capsys.readouterr().out.startswith(
+        "(b) 1 pseudo-tests  mean |gap| 48.00  signed +48.00  coverage 0/1"
+    )
+
+
+def test_without_logs_says_how_to_call_it(monkeypatch, capsys):
     monkeypatch.setattr("sys.argv", ["pool"])
-    with pytest.raises(SystemExit, match="usage"):
+    with pytest.raises(SystemExit):
         pool_gap_logs.main()
+    assert "usage" in capsys.readouterr().err
