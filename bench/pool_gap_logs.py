@@ -11,11 +11,15 @@ estimator and interval.
 import argparse
 import math
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gap import CHOSEN, z_score
 
 PSEUDO_TEST = re.compile(r"^\((\w)\) .*seed (\d+):")
 PREDICTED = r"^\s+{}\s+predicted\s+([\d.]+) \[([\d.]+), ([\d.]+)\] → submitted\s+([\d.]+)"
-CHOSEN = "matched"  # services.evidence.shift.CHOSEN (this script reads logs and imports nothing)
 
 
 def pseudo_tests(path: Path, estimator: str = CHOSEN) -> dict[str, list[tuple[float, float, float, float]]]:
@@ -48,7 +52,7 @@ def main() -> None:
             continue
         errors = [predicted - submitted for predicted, _, _, submitted in rows]
         covered = sum(low <= submitted <= high for _, low, high, submitted in rows)
-        z = [(p - s) / ((high - low) / 2 / 1.96) for p, low, high, s in rows]
+        z = [z_score(predicted - submitted, high - low) for predicted, low, high, submitted in rows]
         print(
             f"({family}) {len(rows)} pseudo-tests  mean |gap| {sum(map(abs, errors)) / len(rows):.2f}  "
             f"signed {sum(errors) / len(rows):+.2f}  coverage {covered}/{len(rows)}  "

@@ -37,14 +37,12 @@ import gap  # noqa: E402
 from services.evidence.conditional import (  # noqa: E402
     cross_fitted_posteriors,
     deattenuated_prior,
-    expected_f1,
     fit_conditional_calibration,
     pooled_strata,
-    true_positive_ratio,
 )
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
 from services.evidence.prior import adjusted_posteriors, em_prior, weighted_prior  # noqa: E402
-from services.evidence.shift import THRESHOLDS, apply_rule  # noqa: E402
+from services.evidence.shift import THRESHOLDS, apply_rule, threshold_scores  # noqa: E402
 from services.train.covariates import TrainingEntities, covariates  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 
@@ -111,9 +109,8 @@ def fold_curves(fold, test, test_gold: np.ndarray, seed: int, variants: list[str
     )
     calibrated = calibration.apply(test_probabilities, test_descriptors)
     width = calibrated.shape[1]
-    shift = em_prior(calibrated, weighted_prior(gold), tolerance=1e-6) / np.clip(
-        weighted_prior(gold), 1e-12, None
-    )
+    validation_prior = weighted_prior(gold)
+    shift = em_prior(calibrated, validation_prior, tolerance=1e-6) / np.clip(validation_prior, 1e-12, None)
     curves = {}
     for variant in variants:
         adjusted, overall = np.zeros_like(calibrated), np.zeros(width)
@@ -128,15 +125,10 @@ def fold_curves(fold, test, test_gold: np.ndarray, seed: int, variants: list[str
             adjusted[rows] = adjusted_posteriors(calibrated[rows], source, prior)
             overall += prior * rows.sum()
         overall /= len(calibrated)
-        curves[variant] = np.array([
-            expected_f1(
-                adjusted, apply_rule(test_probabilities, t),
-                true_positive_ratio=true_positive_ratio(
-                    cross_fitted, gold, apply_rule(validation_probabilities, t), test_prior=overall
-                ),
-            )[0]
-            for t in THRESHOLDS
-        ])  # fmt: skip
+        scores = threshold_scores(
+            adjusted, test_probabilities, gold, validation_probabilities, cross_fitted, overall
+        )
+        curves[variant] = np.array(scores)
     return curves
 
 

@@ -37,8 +37,8 @@ an rms of 0.82, 1.05, 0.63 and 1.10 in families (a)-(d), every fold's width; the
 as a whole: 0.99, 1.34, 0.86, 1.21, too narrow where the folds disagree more than their refits
 explain; with that excess added: 0.83, 1.13, 0.75, 0.95, the mean half-width 3.8, 2.5, 2.8, 4.8
 against 4.2, 2.7, 3.3, 5.1). Fixed, then measured on FRESH-11 (held out): rms 0.90, 1.11, 1.14 and
-1.73, covering 8, 8, 8 and 5 of 8; (d)'s errors there are mostly a bias (−2.92 on average: EM put
-the `no_relation` share low, so a rule predicting fewer relations looked worse than it was).
+1.73, covering 8, 8, 8 and 5 of 8; (d)'s errors there are mostly a bias (−2.92 on average), which
+lies in the estimated relation shares (services.evidence.conditional; bench/prior_study.py).
 
 What did not work: one calibration fitted on all folds' rows (each fold's rows with its own
 model's output) and applied to the submitted model's test output missed (d) by 4.4 points more
