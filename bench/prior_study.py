@@ -7,7 +7,7 @@ each source's test prior, matched's true-positive ratio read at the overall prio
 prior per source given by a variant; then, as the product does (services.evidence.folds), the rule
 the folds' median likes best, predicted as that median, and the submitted (first) model graded at
 it. Variants (each source's prior):
-  em:              EM's estimate (the product; reproduces bench/gap.py's point estimates);
+  em:              EM per source (the product until shared-relations replaced it);
   true:            the pseudo-test's own prior, given;
   true-share:      EM's relation shares, the true `no_relation` share;
   true-relations:  EM's `no_relation` share, the true relation shares;
@@ -17,6 +17,13 @@ it. Variants (each source's prior):
                    (services.evidence.conditional.deattenuated_prior);
   pooled-relations: EM's `no_relation` share, each source's validation relation shares scaled by
                    one relation shift for all sources (EM on all test rows).
+  shared-relations: one EM for all sources whose prior is each source's validation prior with its
+                   own `no_relation` share and one relation shift shared by the sources (a log-linear
+                   prior: per source a `no_relation` factor, per relation a factor for all;
+                   services.evidence.prior.shared_relation_priors, the product's: it reproduces
+                   bench/gap.py's point estimates);
+  halfway-relations: EM's `no_relation` share, the relation shares halfway between per-source EM's
+                   and shared-relations'.
 
     python bench/prior_study.py --sets fresh-10 fresh-11 --cache DIR10 DIR11 [--family all] [--variants ...]
 """
@@ -41,13 +48,18 @@ from services.evidence.conditional import (  # noqa: E402
     pooled_strata,
 )
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
-from services.evidence.prior import adjusted_posteriors, em_prior, weighted_prior  # noqa: E402
+from services.evidence.prior import (  # noqa: E402
+    adjusted_posteriors,
+    em_prior,
+    shared_relation_priors,
+    weighted_prior,
+)
 from services.evidence.shift import THRESHOLDS, apply_rule, threshold_scores  # noqa: E402
 from services.train.covariates import TrainingEntities, covariates  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 
 VARIANTS = ("em", "true", "true-share", "true-relations", "pacc-share", "deattenuated-relations",
-            "pooled-relations")  # fmt: skip
+            "pooled-relations", "shared-relations", "halfway-relations")  # fmt: skip
 
 
 def with_share(share: float, relations: np.ndarray) -> np.ndarray:
@@ -74,9 +86,11 @@ def variant_prior(
     cross_fitted: np.ndarray,
     gold: np.ndarray,
     shift: np.ndarray,
+    shared: np.ndarray,
 ) -> np.ndarray:
     """One source's test prior under `variant` (the module's docstring); `cross_fitted` and `gold`:
-    that source's validation rows; `shift`: EM's estimate over all test rows / validation's prior."""
+    that source's validation rows; `shift`: EM's estimate over all test rows / validation's prior;
+    `shared`: this source's shared-relations prior."""
     if variant == "em":
         return em
     if variant == "true":
@@ -89,7 +103,11 @@ def variant_prior(
         return with_share(pacc_share(test_calibrated, cross_fitted, gold), em)
     if variant == "deattenuated-relations":
         return with_share(em[0], deattenuated_prior(em, source, cross_fitted, gold, np.ones(len(gold))))
-    return with_share(em[0], source * shift)  # pooled-relations
+    if variant == "pooled-relations":
+        return with_share(em[0], source * shift)
+    if variant == "shared-relations":
+        return shared
+    return with_share(em[0], 0.5 * with_share(0.0, em) + 0.5 * with_share(0.0, shared))  # halfway-relations
 
 
 def fold_curves(fold, test, test_gold: np.ndarray, seed: int, variants: list[str]) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -111,16 +129,27 @@ def fold_curves(fold, test, test_gold: np.ndarray, seed: int, variants: list[str
     width = calibrated.shape[1]
     validation_prior = weighted_prior(gold)
     shift = em_prior(calibrated, validation_prior, tolerance=1e-6) / np.clip(validation_prior, 1e-12, None)
+    stratum_ids = np.unique(test_strata)
+    sources = np.array([weighted_prior(gold[strata == stratum]) for stratum in stratum_ids])
+    shared = shared_relation_priors(calibrated, np.searchsorted(stratum_ids, test_strata), sources)
     curves = {}
     for variant in variants:
         adjusted, overall = np.zeros_like(calibrated), np.zeros(width)
-        for stratum in np.unique(test_strata):
+        for position, stratum in enumerate(stratum_ids):
             rows, members = test_strata == stratum, strata == stratum
             source = weighted_prior(gold[members])
             em = em_prior(calibrated[rows], source, tolerance=1e-6)
             true = np.bincount(test_gold[rows], minlength=width) / rows.sum()
             prior = variant_prior(
-                variant, em, true, source, calibrated[rows], cross_fitted[:, members], gold[members], shift
+                variant,
+                em,
+                true,
+                source,
+                calibrated[rows],
+                cross_fitted[:, members],
+                gold[members],
+                shift,
+                shared[position],
             )
             adjusted[rows] = adjusted_posteriors(calibrated[rows], source, prior)
             overall += prior * rows.sum()

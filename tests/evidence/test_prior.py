@@ -10,6 +10,7 @@ from services.evidence.prior import (
     em_prior,
     prior_weights,
     reweighted_micro_f1,
+    shared_relation_priors,
     weighted_prior,
 )
 from services.evidence.shift import estimate_shifted_score
@@ -62,6 +63,47 @@ def test_em_leaves_an_unshifted_prior_alone() -> None:
     prior = generator.dirichlet(np.ones(K))
     _, x = sample(prior, 20000)
     assert np.abs(em_prior(posterior(x, prior), prior) - prior).sum() < 0.05
+
+
+def test_shared_relation_em_recovers_each_sources_share_and_one_relation_shift() -> None:
+    """Two sources with their own validation priors; the test moves each source's `no_relation` share
+    its own way (0.6 and 0.4) and scales the relations by one shift for both: the joint EM recovers
+    both priors, and counting a row twice is weighing it 2."""
+    generator, sample, posterior = gaussian_world(5)
+    sources = np.array([generator.dirichlet(np.ones(K) * 3) for _ in range(2)])
+    shift = generator.uniform(0.3, 3.0, K)
+    truth = []
+    for source, share in zip(sources, (0.6, 0.4), strict=True):
+        relations = source[1:] * shift[1:]
+        truth.append(np.r_[share, (1 - share) * relations / relations.sum()])
+    samples = [sample(prior, 15000)[1] for prior in truth]
+    probabilities = np.vstack([posterior(x, source) for x, source in zip(samples, sources, strict=True)])
+    strata = np.repeat([0, 1], 15000)
+    estimate = shared_relation_priors(probabilities, strata, sources)
+    for s in range(2):
+        assert estimate[s, 0] == pytest.approx(truth[s][0], abs=0.02)
+        assert np.abs(estimate[s] - truth[s]).sum() < 0.06
+        assert np.abs(estimate[s] - truth[s]).sum() < np.abs(sources[s] - truth[s]).sum() / 4
+    doubled = np.r_[np.arange(len(strata)), np.arange(100)]
+    weights = np.ones(len(strata))
+    weights[:100] = 2
+    assert np.allclose(
+        shared_relation_priors(probabilities[doubled], strata[doubled], sources, tolerance=1e-10),
+        shared_relation_priors(probabilities, strata, sources, weights=weights, tolerance=1e-10),
+        atol=1e-6,
+    )
+
+
+def test_shared_relation_em_keeps_labels_a_source_lacks_at_zero() -> None:
+    generator, sample, posterior = gaussian_world(6)
+    sources = np.array([generator.dirichlet(np.ones(K) * 3) for _ in range(2)])
+    sources[1, 5] = 0.0
+    sources[1] /= sources[1].sum()
+    with np.errstate(divide="ignore"):  # log of the zero share: that label's posterior is 0
+        probabilities = np.vstack([posterior(sample(source, 3000)[1], source) for source in sources])
+    estimate = shared_relation_priors(probabilities, np.repeat([0, 1], 3000), sources)
+    assert estimate[1, 5] == 0.0 and estimate[0, 5] > 0
+    assert np.allclose(estimate.sum(axis=1), 1.0)
 
 
 def shifted_samples(seed: int):  # type: ignore[no-untyped-def]
