@@ -301,10 +301,14 @@ def stratified_posteriors(
     positions = np.searchsorted(present, test_strata)
     priors = shared_relation_priors(calibrated, positions, sources, tolerance=1e-6, weights=weights)
     adjusted, overall = np.zeros_like(calibrated), np.zeros(calibrated.shape[1])
-    for position, (rows, source, prior) in enumerate(zip(members, sources, priors, strict=True)):
+    for position, (validation_rows, source, prior) in enumerate(zip(members, sources, priors, strict=True)):
         if cross_fitted is not None:
             prior = deattenuated_prior(
-                prior, source, cross_fitted[..., rows, :], validation_gold[rows], counted[rows]
+                prior,
+                source,
+                cross_fitted[..., validation_rows, :],
+                validation_gold[validation_rows],
+                counted[validation_rows],
             )
         tested = positions == position
         adjusted[tested] = adjusted_posteriors(calibrated[tested], source, prior)

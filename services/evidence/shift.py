@@ -28,7 +28,7 @@ each entity word and the pair occur in training):
 
 `ESTIMATORS` lists the variants the bench compares; `CHOSEN` is the one the product applies and
 records (a run's `test_estimate.estimator`): "matched", whose steps live in
-services/evidence/conditional.py (calibration on model output and descriptors, EM per source, the
+services/evidence/conditional.py (calibration on model output and descriptors, the prior per source, the
 test rows' expected score with its true positives corrected out of sample, the correction read off
 validation reweighted to the estimated test prior).
 """
@@ -59,7 +59,7 @@ from shared.re_data.labels import labels
 # Row weights (none; covariate; confidence+covariate) × how the score is formed (label: validation
 # reweighted to EM's test prior; expected: the test rows' own expected score from calibrated,
 # prior-adjusted posteriors); "conditional" (services.evidence.conditional): calibration that reads
-# the row's descriptors, EM per source, the expected score; "debiased": "conditional" with EM's
+# the row's descriptors, the prior per source, the expected score; "debiased": "conditional" with EM's
 # shift deattenuated and the expected true positives scaled, both from validation's cross-fitted
 # posteriors (chosen after fresh-2, measured on fresh-3 and fresh-4); "matched": "conditional" with
 # the expected true positives scaled by the ratio validation shows when reweighted to the estimated
@@ -379,7 +379,7 @@ def _prepare_conditional(
     correction: str | None,
     test_copies: np.ndarray | None = None,
 ) -> PreparedEstimate:
-    """services.evidence.conditional: calibration on model output and descriptors, EM per source,
+    """services.evidence.conditional: calibration on model output and descriptors, the prior per source,
     the test rows' expected score of each threshold (the intervals only for the one finished);
     `correction` (from
     validation's cross-fitted posteriors): "debiased" deattenuates EM's shift and scales the true

@@ -127,6 +127,26 @@ def test_each_stratum_gets_its_own_prior() -> None:
     assert np.allclose(adjusted.sum(axis=1), 1.0)
 
 
+def test_a_stratum_whose_validation_rows_all_drop_out_of_a_resample_uses_the_whole_prior() -> None:
+    """A validation resample can draw no row of a source: its test rows are then moved from the
+    whole validation prior, and every test row still gets a distribution."""
+    generator = np.random.default_rng(3)
+    gold_v = generator.integers(0, K, 600)
+    strata_v = np.r_[np.zeros(300, int), np.ones(300, int)]
+    gold_v[:300][gold_v[:300] == 5] = 6  # the rows left in lack label 5
+    counted = np.where(strata_v == 1, 0.0, 1.0)  # source 1 left out of this resample
+    posteriors = generator.dirichlet(np.ones(K), 400)
+    strata_t = np.r_[np.zeros(200, int), np.ones(200, int)]
+    adjusted, overall = stratified_posteriors(
+        posteriors, strata_t, gold_v, strata_v, validation_weights=counted
+    )
+    assert np.allclose(adjusted.sum(axis=1), 1.0) and np.isfinite(adjusted).all()
+    assert overall.sum() == pytest.approx(1.0)
+    whole = np.bincount(gold_v[strata_v == 0], minlength=K) / 300
+    # source 1's own rows have label 5 but weigh nothing: its test rows lack it as the resample does
+    assert whole[5] == 0 and np.all(adjusted[:, 5] == 0)
+
+
 def test_drawn_labels_follow_the_posteriors_and_expected_sums_count_predictions_exactly() -> None:
     generator = np.random.default_rng(11)
     posteriors = np.tile(np.r_[0.5, 0.3, 0.2, np.zeros(K - 3)], (20000, 1))
