@@ -78,12 +78,14 @@ def shared_relation_priors(
     weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=float)
     factors = np.ones(sources.shape[1])
     priors = sources.copy()
-    members = [strata == s for s in range(len(sources))]
+    membership = np.zeros((len(sources), len(probabilities)))  # row weights, one line per source
+    membership[strata, np.arange(len(probabilities))] = weights
     for _ in range(iterations):
-        counts = np.zeros_like(sources)
-        for s, rows in enumerate(members):
-            if rows.any():
-                counts[s] = weights[rows] @ adjusted_posteriors(probabilities[rows], sources[s], priors[s])
+        # every row's E-step at once: its source's prior over that source's validation prior
+        ratio = np.divide(priors, sources, out=np.zeros_like(priors), where=sources > 0)
+        moved = probabilities * ratio[strata]
+        moved /= np.clip(moved.sum(axis=1, keepdims=True), 1e-300, None)
+        counts = membership @ moved
         totals = counts.sum(axis=1)
         fitted = (totals - counts[:, 0]) @ _relation_shapes(sources, factors)
         factors = np.where(fitted > 0, factors * counts.sum(axis=0) / np.clip(fitted, 1e-300, None), factors)
