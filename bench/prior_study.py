@@ -132,14 +132,17 @@ def fold_curves(fold, test, test_gold: np.ndarray, seed: int, variants: list[str
     stratum_ids = np.unique(test_strata)
     sources = np.array([weighted_prior(gold[strata == stratum]) for stratum in stratum_ids])
     shared = shared_relation_priors(calibrated, np.searchsorted(stratum_ids, test_strata), sources)
+    # per stratum, once for every variant: its test rows, validation rows, EM's and the true prior
+    per_stratum = []
+    for stratum, source in zip(stratum_ids, sources, strict=True):
+        rows, members = test_strata == stratum, strata == stratum
+        em = em_prior(calibrated[rows], source, tolerance=1e-6)
+        true = np.bincount(test_gold[rows], minlength=width) / rows.sum()
+        per_stratum.append((rows, members, source, em, true))
     curves = {}
     for variant in variants:
         adjusted, overall = np.zeros_like(calibrated), np.zeros(width)
-        for position, stratum in enumerate(stratum_ids):
-            rows, members = test_strata == stratum, strata == stratum
-            source = weighted_prior(gold[members])
-            em = em_prior(calibrated[rows], source, tolerance=1e-6)
-            true = np.bincount(test_gold[rows], minlength=width) / rows.sum()
+        for (rows, members, source, em, true), shared_prior in zip(per_stratum, shared, strict=True):
             prior = variant_prior(
                 variant,
                 em,
@@ -149,7 +152,7 @@ def fold_curves(fold, test, test_gold: np.ndarray, seed: int, variants: list[str
                 cross_fitted[:, members],
                 gold[members],
                 shift,
-                shared[position],
+                shared_prior,
             )
             adjusted[rows] = adjusted_posteriors(calibrated[rows], source, prior)
             overall += prior * rows.sum()
