@@ -81,11 +81,8 @@ def shared_relation_priors(
     membership = np.zeros((len(sources), len(probabilities)))  # row weights, one line per source
     membership[strata, np.arange(len(probabilities))] = weights
     for _ in range(iterations):
-        # every row's E-step at once: its source's prior over that source's validation prior
-        ratio = np.divide(priors, sources, out=np.zeros_like(priors), where=sources > 0)
-        moved = probabilities * ratio[strata]
-        moved /= np.clip(moved.sum(axis=1, keepdims=True), 1e-300, None)
-        counts = membership @ moved
+        # every row's E-step at once, each row moved from its source's validation prior to its prior
+        counts = membership @ adjusted_posteriors(probabilities, sources[strata], priors[strata])
         totals = counts.sum(axis=1)
         fitted = (totals - counts[:, 0]) @ _relation_shapes(sources, factors)
         factors = np.where(fitted > 0, factors * counts.sum(axis=0) / np.clip(fitted, 1e-300, None), factors)
