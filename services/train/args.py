@@ -26,12 +26,12 @@ class DataArguments:
         default=None,
         metadata={"help": "unlabeled test rows: estimate their label prior and a predicted test micro-F1"},
     )
-    estimate_folds: int = field(
-        default=ESTIMATE_FOLDS,
+    estimate_folds: int | None = field(
+        default=None,
         metadata={
-            "help": "models trained, each on its own validation fold, whose estimates of the test "
-            "score are combined (median); 1: the submitted model's alone (a fifth of the time, "
-            "a noisier estimate)"
+            "help": f"models trained, each on its own validation fold, whose estimates of the test "
+            f"score are combined (median); default {ESTIMATE_FOLDS}, or as many as fit beside a large "
+            "validation_fraction; 1: the submitted model's alone (one training, a noisier estimate)"
         },
     )
     match_prior_of: str | None = field(
@@ -40,6 +40,21 @@ class DataArguments:
             "help": "id of a run with a test estimate: weight training rows to its estimated test prior"
         },
     )
+
+    def __post_init__(self) -> None:
+        if self.estimate_folds is None:  # the recorded config says how many were trained
+            self.estimate_folds = default_estimate_folds(self.validation_fraction)
+
+    def calibration_folds(self) -> int:
+        if self.estimate_folds is None:
+            return default_estimate_folds(self.validation_fraction)
+        return self.estimate_folds
+
+
+def default_estimate_folds(validation_fraction: float) -> int:
+    """ESTIMATE_FOLDS, or fewer where validation is so large that that many folds, each holding out
+    as many rows as validation, would not fit beside each other (0.2: four)."""
+    return max(k for k in range(1, ESTIMATE_FOLDS + 1) if k * validation_fraction < 1 or k == 1)
 
 
 @dataclass

@@ -91,7 +91,7 @@ def main(
     augmented_by_file = {path: read_examples(path) for path in data.augmented_files}
     augmented = [row for rows in augmented_by_file.values() for row in rows]
     test_rows = None
-    check_folds_fit(data.estimate_folds, data.validation_fraction)
+    check_folds_fit(data.calibration_folds(), data.validation_fraction)
     if data.test_file:  # read before anything is trained: a bad line costs seconds, not a training
         test_rows = read_examples(data.test_file, allow_unlabeled=True)
         require_estimable(len(test_rows), data.test_file)
@@ -122,8 +122,8 @@ def main(
             group_by=data.group_by,
         )
         folds = fold_splits(
-            originals, augmented, parts, data.estimate_folds, validation_fraction=data.validation_fraction,
-            seed=data.split_seed, group_by=data.group_by,
+            originals, augmented, parts, data.calibration_folds(),
+            validation_fraction=data.validation_fraction, seed=data.split_seed, group_by=data.group_by,
         )  # fmt: skip
         train_rows = undersample_no_relation(parts.train, data.no_relation_keep, seed=run.seed)
         target_prior = None

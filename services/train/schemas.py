@@ -28,8 +28,9 @@ class TrainingCreate(BaseModel):
     split_seed: int = Field(default=42, ge=0, le=2**32 - 1)
     validation_fraction: float = Field(default=0.1, gt=0, lt=0.5)
     group_by: Literal["sentence", "entity_cluster"] = "sentence"
-    # models trained for the predicted test score, each on its own validation fold (1 to 5)
-    estimate_folds: int = Field(default=ESTIMATE_FOLDS, ge=1, le=5)
+    # models trained for the predicted test score, each on its own validation fold (1 to 5); default
+    # ESTIMATE_FOLDS, or as many as fit beside a large validation_fraction
+    estimate_folds: int | None = Field(default=None, ge=1, le=ESTIMATE_FOLDS)
     no_relation_keep: float = Field(default=1.0, gt=0, le=1)
     class_weight: Literal["balanced"] | None = None
     marker_style: Literal["punct", "special"] = "punct"
@@ -43,7 +44,7 @@ class TrainingCreate(BaseModel):
 
     @model_validator(mode="after")
     def _folds_fit(self) -> "TrainingCreate":
-        if self.estimate_folds * self.validation_fraction >= 1:
+        if self.estimate_folds is not None and self.estimate_folds * self.validation_fraction >= 1:
             raise ValueError(
                 f"estimate_folds {self.estimate_folds} × validation_fraction {self.validation_fraction} "
                 "must stay below 1 (each fold holds out its own validation rows)"

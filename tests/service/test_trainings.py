@@ -59,8 +59,8 @@ def test_baseline_vs_plus_en_over_rest(stack) -> None:  # type: ignore[no-untype
     base, plus = runs["baseline"], runs["+en"]
     assert base["split"]["validation"] == plus["split"]["validation"]  # the same split for both
     assert base["split"]["augmented_used"] == 0 and plus["split"]["augmented_used"] > 0
-    folds = base["split"]["estimate_folds_validation"]  # the default: three calibration folds
-    assert len(folds) == 3 and folds[0] == base["split"]["validation"]
+    folds = base["split"]["estimate_folds_validation"]  # the default: as many as fit beside 0.2
+    assert len(folds) == 4 and folds[0] == base["split"]["validation"]
     assert plus["inputs"]["augmented_files"][0]["rows"] == augmented["progress"]["en"]["rows_out"] > 250
     assert 0 <= base["metrics"]["micro_f1"] <= 100 and "auprc" in plus["metrics"]
     assert "per_label_f1.png" in plus["artifacts"]

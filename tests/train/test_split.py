@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from factories import make_example
 
+from services.train.args import ESTIMATE_FOLDS, DataArguments, default_estimate_folds
 from services.train.split import (
     LeakageError,
+    check_folds_fit,
     check_no_leak,
     common_words,
     fold_splits,
@@ -156,10 +158,23 @@ def test_real_klue_entity_cluster_split(klue_train: Path) -> None:
     seen_by_sentence = seen_entity_shares(*astuple_split(split(rows, validation_fraction=0.1, seed=42)))
     assert seen["either"] < seen_by_sentence["either"] and seen["pair"] < seen_by_sentence["pair"]
     assert words_of(result.validation) & words_of(result.train) <= common  # a seen word is a common word
-    folds = fold_splits(rows, (), result, 3, validation_fraction=0.1, seed=42, group_by="entity_cluster")
+    folds = fold_splits(
+        rows, (), result, ESTIMATE_FOLDS, validation_fraction=0.1, seed=42, group_by="entity_cluster"
+    )
     sizes = [len(fold.validation) / 32470 for fold in folds]
-    assert all(0.07 <= size <= 0.13 for size in sizes), sizes  # three folds of about a tenth each
-    assert not (words_of(folds[2].validation) - common) & words_of(folds[2].train)
+    assert len(sizes) == 5 and all(0.07 <= size <= 0.13 for size in sizes), sizes  # each about a tenth
+    assert not (words_of(folds[-1].validation) - common) & words_of(folds[-1].train)
+
+
+def test_default_calibration_folds_are_five_or_as_many_as_fit_beside_validation() -> None:
+    assert [default_estimate_folds(f) for f in (0.05, 0.1, 0.2, 0.25, 0.3, 0.45)] == [5, 5, 4, 3, 3, 2]
+    for fraction in (0.1, 0.2, 0.3, 0.45):
+        check_folds_fit(default_estimate_folds(fraction), fraction)  # the default always fits
+    asked = DataArguments(train_file="t.jsonl", validation_fraction=0.2)
+    assert asked.estimate_folds == asked.calibration_folds() == 4  # recorded as trained
+    explicit = DataArguments(train_file="t.jsonl", validation_fraction=0.2, estimate_folds=5)
+    with pytest.raises(ValueError, match=r"estimate_folds 5 × validation_fraction 0\.2"):
+        check_folds_fit(explicit.calibration_folds(), explicit.validation_fraction)  # never cut silently
 
 
 def astuple_split(parts):  # type: ignore[no-untyped-def]
