@@ -40,6 +40,12 @@ against 4.2, 2.7, 3.3, 5.1). Fixed, then measured on FRESH-11 (held out): rms 0.
 1.73, covering 8, 8, 8 and 5 of 8; (d)'s errors there are mostly a bias (−2.92 on average), which
 lies in the estimated relation shares (services.evidence.conditional; bench/prior_study.py).
 
+How many folds: five since commit df4ae9a (services.train.args.ESTIMATE_FOLDS; three before). On
+the cached models of FRESH-13 and FRESH-14 (used seeds, 16 pseudo-tests per family) the median of
+five missed by 1.03, 0.81, 1.12 and 1.76 in families (a)-(d) against three's 1.44, 1.16, 1.17 and
+2.04. Fixed, then measured on FRESH-15 (held out): 1.96, 0.48, 1.18 and 2.08, covering 6, 8, 8
+and 8 of 8.
+
 What did not work: one calibration fitted on all folds' rows (each fold's rows with its own
 model's output) and applied to the submitted model's test output missed (d) by 4.4 points more
 on average, low (fresh-5, 5 pseudo-tests): a calibration learns its own model's quirks (how
