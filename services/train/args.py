@@ -29,7 +29,7 @@ class DataArguments:
     estimate_folds: int | None = field(
         default=None,
         metadata={
-            "help": f"models trained, each on its own validation fold, whose estimates of the test "
+            "help": "models trained, each on its own validation fold, whose estimates of the test "
             f"score are combined (median); default {ESTIMATE_FOLDS}, or as many as fit beside a large "
             "validation_fraction; 1: the submitted model's alone (one training, a noisier estimate)"
         },
