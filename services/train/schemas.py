@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.train.args import ESTIMATE_FOLDS
+from services.train.split import check_folds_fit
 from shared.fields import Id, ModelName, Name
 
 
@@ -44,11 +45,8 @@ class TrainingCreate(BaseModel):
 
     @model_validator(mode="after")
     def _folds_fit(self) -> "TrainingCreate":
-        if self.estimate_folds is not None and self.estimate_folds * self.validation_fraction >= 1:
-            raise ValueError(
-                f"estimate_folds {self.estimate_folds} × validation_fraction {self.validation_fraction} "
-                "must stay below 1 (each fold holds out its own validation rows)"
-            )
+        if self.estimate_folds is not None:  # the check the training itself makes, refused before queueing
+            check_folds_fit(self.estimate_folds, self.validation_fraction)
         return self
 
 
