@@ -5,7 +5,10 @@ log of `bench/gap.py --compare ...` has a line per estimator). Pool only sets ru
 estimator and interval.
 
     python bench/gap.py --set fresh-11 > fresh-11.log; python bench/gap.py --set fresh-12 > fresh-12.log
-    python bench/pool_gap_logs.py fresh-11.log fresh-12.log [--estimator matched]
+    python bench/pool_gap_logs.py fresh-11.log fresh-12.log [--estimator matched] [--widen 1.2]
+
+--widen reads each interval as that many times wider about its estimate (stopping at 0 and 100):
+what a wider interval would have covered on logs run before it (used seeds).
 """
 
 import argparse
@@ -38,14 +41,31 @@ def pseudo_tests(path: Path, estimator: str = CHOSEN) -> dict[str, list[tuple[fl
     return found
 
 
+def widened(row: tuple[float, float, float, float], widen: float) -> tuple[float, float, float, float]:
+    predicted, low, high, submitted = row
+    return (
+        predicted,
+        max(predicted - widen * (predicted - low), 0.0),
+        min(predicted + widen * (high - predicted), 100.0),
+        submitted,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("logs", nargs="+", type=Path, help="bench/gap.py's output, one file per run")
     parser.add_argument("--estimator", default=CHOSEN)
+    parser.add_argument("--widen", type=float, default=1.0, help="scale each interval about its estimate")
     args = parser.parse_args()
-    logs = [pseudo_tests(path, args.estimator) for path in args.logs]
+    logs = [
+        {
+            family: [widened(row, args.widen) for row in rows]
+            for family, rows in pseudo_tests(path, args.estimator).items()
+        }
+        for path in args.logs
+    ]
     for family in "abcd":
         rows = [row for log in logs for row in log.get(family, [])]
         if not rows:

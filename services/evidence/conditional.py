@@ -497,12 +497,13 @@ def conditional_intervals(
     ]
 
 
-def normal_interval(estimate: float, values: np.ndarray, level: float = 0.95) -> Interval:
+def normal_interval(estimate: float, values: np.ndarray, level: float = 0.95, widen: float = 1.0) -> Interval:
     """estimate ± z·sd of the resamples: forty refits pin down a spread well but their 2.5% tails
     poorly (each tail is about one resample), and a refit on a resample with repeated rows lands
     off-centre (its calibration sharper or flatter than the full one), which would shift a
     percentile interval off the estimate it is for. The interval stops at 0 and 100, where
-    micro-F1 does: a test of a few rows has a spread wider than the scale."""
-    half = float(NormalDist().inv_cdf(0.5 + level / 2) * np.std(values, ddof=1))
+    micro-F1 does: a test of a few rows has a spread wider than the scale. `widen` scales the
+    half-width (services.evidence.folds.UNSEEN_ERROR_WIDEN)."""
+    half = float(widen * NormalDist().inv_cdf(0.5 + level / 2) * np.std(values, ddof=1))
     draws = tuple(map(float, values))
     return Interval(estimate, max(estimate - half, 0.0), min(estimate + half, 100.0), draws)

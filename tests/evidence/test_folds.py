@@ -4,7 +4,13 @@ estimates at it."""
 import numpy as np
 
 from services.evidence.bootstrap import Interval
-from services.evidence.folds import estimate_over_folds, joint_threshold, median_interval, median_over_folds
+from services.evidence.folds import (
+    UNSEEN_ERROR_WIDEN,
+    estimate_over_folds,
+    joint_threshold,
+    median_interval,
+    median_over_folds,
+)
 from services.evidence.shift import THRESHOLDS, PreparedEstimate, ShiftEstimate
 
 
@@ -119,3 +125,14 @@ def test_one_fold_with_resamples_keeps_its_own_interval() -> None:
     (fold,) = resampled_folds([50.0])
     alone = median_interval([fold])
     assert alone.estimate == 50.0 and abs(alone.low - fold.low) < 1e-3 and abs(alone.high - fold.high) < 1e-3
+
+
+def test_the_products_interval_is_the_medians_widened_for_what_the_refits_cannot_see() -> None:
+    folds = resampled_folds([60.0, 60.5, 59.5])
+    plain = median_interval(folds)
+    combined = median_over_folds([estimate(fold, 0.5, 0.6) for fold in folds]).predicted_test_micro_f1
+    assert UNSEEN_ERROR_WIDEN > 1 and combined.estimate == plain.estimate == 60.0
+    assert np.isclose(combined.high - combined.low, UNSEEN_ERROR_WIDEN * (plain.high - plain.low))
+    assert np.isclose(combined.high - combined.estimate, combined.estimate - combined.low)  # still centred
+    near_top = median_over_folds([estimate(fold, 0.5, 0.6) for fold in resampled_folds([99.0, 99.5, 98.5])])
+    assert near_top.predicted_test_micro_f1.high == 100.0  # widened, it still stops where micro-F1 does
