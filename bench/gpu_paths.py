@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers.utils import logging as hf_logging
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -116,6 +117,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=256)
     parser.add_argument("--steps", type=int, default=30)
     args = parser.parse_args()
+    hf_logging.set_verbosity_error()  # as bench/train.py: the lines, not the library's progress bars
+    hf_logging.disable_progress_bar()
     rows = read_examples(args.data)[: args.rows]
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     print(f"torch {torch.__version__}; cuda: {torch.cuda.get_device_name(0) if len(devices) > 1 else 'none'}")
