@@ -1,0 +1,173 @@
+"""Does importance-weighting validation toward the test mend what all calibration folds share? (A
+study for issue 14, on cached models of bench/gap.py's used seed sets; point estimates only.)
+
+Per pseudo-test and calibration fold, the "matched" estimator's point-estimate curve over the
+thresholds as services.evidence.shift computes it, with validation's rows weighted by the product's
+covariate weights (services.evidence.shift.covariate_weights: p_test(x) / p_validation(x) from the
+rows' label-free descriptors) in some of its steps; then, as the product does
+(services.evidence.folds), the rule the folds' median likes best, predicted as that median, and the
+submitted (first) model graded at it. Variants:
+  matched:      the product's (no weights): reproduces bench/gap.py's point estimates;
+  ratio:        the true-positive ratio read off validation weighted toward the test as well as
+                to the estimated prior (the calibration and the prior unweighted);
+  calibration:  the calibration, its cross-fitting and each source's validation prior fitted on
+                the weighted rows (the ratio unweighted);
+  both:         calibration and ratio.
+
+    python bench/weighting_study.py --sets fresh-18 --cache DIR18 [--families all ...] [--jobs 2]
+"""
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import gap  # noqa: E402
+
+from services.evidence.conditional import (  # noqa: E402
+    conditional_fit,
+    fit_conditional_calibration,
+    pooled_strata,
+)
+from services.evidence.klue_f1 import micro_f1  # noqa: E402
+from services.evidence.shift import THRESHOLDS, apply_rule, covariate_weights, threshold_scores  # noqa: E402
+from services.train.covariates import TrainingEntities, covariates  # noqa: E402
+from shared.re_data.io import read_examples  # noqa: E402
+
+VARIANTS = ("matched", "ratio", "calibration", "both")
+
+
+def weighted_cross_fitted(
+    probabilities, descriptors, gold, groups, fallback, weights, seed, folds=5, repeats=3
+):  # type: ignore[no-untyped-def]
+    """services.evidence.conditional.cross_fitted_posteriors with each fold's calibration weighted."""
+    _, index = np.unique(groups, return_inverse=True)
+    generator = np.random.default_rng(seed)
+    splits = np.repeat(fallback.apply(probabilities, descriptors)[None], repeats, axis=0)
+    for posteriors in splits:
+        fold = generator.permutation(index.max() + 1)[index] % folds
+        for k in range(folds):
+            held, rest = fold == k, fold != k
+            if held.any() and len(np.unique(gold[rest])) > 1:
+                calibration = fit_conditional_calibration(
+                    probabilities[rest], descriptors[rest], gold[rest], weights=weights[rest]
+                )
+                posteriors[held] = calibration.apply(probabilities[held], descriptors[held])
+    return splits
+
+
+def fold_curves(fold, test, seed: int, variants: list[str]) -> tuple[dict[str, np.ndarray], float]:  # type: ignore[no-untyped-def]
+    """One calibration fold's predicted score of each rule under each variant, and the Kish
+    effective size of its weights (a share of validation's rows)."""
+    parts, validation_probabilities, test_probabilities = fold
+    entities = TrainingEntities.of(parts.train)
+    gold = gap.gold_of(parts.validation)
+    descriptors, test_descriptors = covariates(parts.validation, entities), covariates(test, entities)
+    strata, test_strata = pooled_strata(
+        [row.source or "" for row in parts.validation], [row.source or "" for row in test]
+    )
+    groups = np.array(parts.validation_groups)
+    weights = covariate_weights(descriptors, test_descriptors)
+    fitted = {}
+    for weighted in {variant in ("calibration", "both") for variant in variants}:
+        row_weights = weights if weighted else np.ones(len(gold))
+        calibration = fit_conditional_calibration(
+            validation_probabilities, descriptors, gold, weights=row_weights
+        )
+        cross_fitted = weighted_cross_fitted(
+            validation_probabilities, descriptors, gold, groups, calibration, row_weights, seed
+        )
+        fit = conditional_fit(
+            validation_probabilities, descriptors, gold, strata, test_probabilities, test_descriptors,
+            test_strata, validation_weights=row_weights, start=calibration,
+        )  # fmt: skip
+        fitted[weighted] = (cross_fitted, fit)
+    curves = {}
+    for variant in variants:
+        cross_fitted, fit = fitted[variant in ("calibration", "both")]
+        ratio_weights = weights if variant in ("ratio", "both") else None
+        curves[variant] = np.array(
+            weighted_threshold_scores(
+                fit.adjusted, test_probabilities, gold, validation_probabilities, cross_fitted, fit.prior,
+                ratio_weights,
+            )
+        )  # fmt: skip
+    return curves, float(weights.sum() ** 2 / np.square(weights).sum() / len(weights))
+
+
+def weighted_threshold_scores(
+    adjusted, test_probabilities, gold, probabilities, cross_fitted, prior, weights
+):  # type: ignore[no-untyped-def]
+    if weights is None:
+        return threshold_scores(adjusted, test_probabilities, gold, probabilities, cross_fitted, prior)
+    from services.evidence.conditional import expected_f1, true_positive_ratio
+
+    return [
+        float(expected_f1(
+            adjusted, apply_rule(test_probabilities, t),
+            true_positive_ratio=true_positive_ratio(
+                cross_fitted, gold, apply_rule(probabilities, t), weights, test_prior=prior
+            ),
+        )[0])
+        for t in THRESHOLDS
+    ]  # fmt: skip
+
+
+def one(data: Path, cache: Path, family: str, seed: int, variants: list[str]) -> tuple[str, int, dict, float]:  # type: ignore[type-arg]
+    with threadpool_limits(1):
+        gap.CACHE = cache
+        rows = read_examples(data)
+        rest, test = gap.pseudo_test(rows, family, seed)
+        test_gold = gap.gold_of(test)
+        folds = gap.trained(rest, test, "entity_cluster", seed, family, gap.ESTIMATE_FOLDS)
+        results = [fold_curves(fold, test, seed, variants) for fold in folds]
+        errors = {}
+        for variant in variants:
+            median = np.median([curves[variant] for curves, _ in results], axis=0)
+            best = int(np.argmax(median))
+            errors[variant] = float(
+                median[best] - micro_f1(test_gold, apply_rule(folds[0][2], THRESHOLDS[best]))
+            )
+        return family, seed, errors, float(np.mean([size for _, size in results]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=gap.DEFAULT_DATA)
+    parser.add_argument("--cache", type=Path, required=True, help="bench/gap.py's --cache of these sets")
+    parser.add_argument("--sets", nargs="+", choices=list(gap.SEED_SETS), default=["fresh-18"])
+    parser.add_argument("--seeds", type=int, nargs="+", help="instead of the sets' seeds")
+    parser.add_argument("--families", nargs="+", choices=gap.FAMILIES, default=list(gap.FAMILIES))
+    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    seeds = args.seeds or [seed for name in args.sets for seed in gap.SEED_SETS[name]]
+    tasks = [(family, seed) for seed in seeds for family in args.families]
+    errors: dict[str, dict[str, list[float]]] = {f: {v: [] for v in args.variants} for f in args.families}
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        runs = pool.map(
+            one, *zip(*[(args.data, args.cache, f, s, args.variants) for f, s in tasks], strict=True)
+        )
+        for family, seed, found, size in runs:
+            for variant, error in found.items():
+                errors[family][variant].append(error)
+            print(f"{family:9s} seed {seed}: effective rows {size:.2f}  "
+                  + "  ".join(f"{v} {e:+.2f}" for v, e in found.items()), flush=True)  # fmt: skip
+    for family in args.families:
+        for variant, found in errors[family].items():
+            e = np.array(found)
+            print(f"{gap.TITLES[family]:<20} {variant:12s} {len(e)} pseudo-tests  "
+                  f"mean |gap| {np.abs(e).mean():.2f}  signed {e.mean():+.2f}  sd {e.std():.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
