@@ -14,6 +14,19 @@ submitted (first) model graded at it. Variants:
                 the weighted rows (the ratio unweighted);
   both:         calibration and ratio.
 
+Measured on FRESH-18's cached models (used seeds: the held-out run had already been read), 8
+pseudo-tests per family, mean |gap| (signed) in families (a)-(d):
+  matched      1.35 (+0.92)  0.79 (+0.79)  0.76 (-0.59)  1.47 (+0.87)   (bench/gap.py's, to the digit)
+  ratio        1.56 (+0.96)  0.62 (+0.55)  0.72 (-0.59)  1.04 (+0.96)
+  calibration  2.17 (+2.17)  1.69 (+1.69)  0.50 (+0.05)  4.19 (+4.19)
+  both         2.13 (+2.10)  1.03 (+1.02)  0.65 (-0.26)  3.42 (+3.42)
+The weighted calibration raised the estimate wherever the test's label mix differs (likely because
+the weights, read off descriptors that go with labels such as entity types, carry part of the label
+shift that EM then counts again; only (c), whose label mix moves least, came out closer), and its
+weights were worth about a third of validation's rows (Kish) in (b) and (d). The weighted ratio
+moved no family's bias; it cut (d)'s spread (sd 1.68 to 1.00, mostly seed 4908) and widened (a)'s
+(1.47 to 1.72): within the noise of 8 pseudo-tests, not adopted.
+
     python bench/weighting_study.py --sets fresh-18 --cache DIR18 [--families all ...] [--jobs 2]
 """
 
@@ -33,8 +46,10 @@ import gap  # noqa: E402
 
 from services.evidence.conditional import (  # noqa: E402
     conditional_fit,
+    expected_f1,
     fit_conditional_calibration,
     pooled_strata,
+    true_positive_ratio,
 )
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
 from services.evidence.shift import THRESHOLDS, apply_rule, covariate_weights, threshold_scores  # noqa: E402
@@ -107,8 +122,6 @@ def weighted_threshold_scores(
 ):  # type: ignore[no-untyped-def]
     if weights is None:
         return threshold_scores(adjusted, test_probabilities, gold, probabilities, cross_fitted, prior)
-    from services.evidence.conditional import expected_f1, true_positive_ratio
-
     return [
         float(expected_f1(
             adjusted, apply_rule(test_probabilities, t),

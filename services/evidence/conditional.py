@@ -100,6 +100,10 @@ Where "matched"'s error comes from, and what did not cut it (bench/gap.py's used
   whole shift deattenuated with matched's ratio read there, 3.85 (−3.30); matched's ratio read per
   source, each source's validation rows weighted to its estimated prior and the test's source mix,
   2.88 with no bias (+0.09), (a) 1.56 against 1.47.)
+- Nor validation importance-weighted toward the test (services.evidence.shift.covariate_weights;
+  bench/weighting_study.py, fresh-18's cached models, 8 per family): the calibration fitted on the
+  weighted rows missed (a)-(d) by 2.17, 1.69, 0.50 and 4.19 against 1.35, 0.79, 0.76 and 1.47, all
+  high but (c); the true-positive ratio read off them by 1.56, 0.62, 0.72 and 1.04, no bias moved.
 """
 
 from collections.abc import Sequence
