@@ -46,10 +46,9 @@ import gap  # noqa: E402
 
 from services.evidence.conditional import (  # noqa: E402
     conditional_fit,
-    expected_f1,
+    cross_fitted_posteriors,
     fit_conditional_calibration,
     pooled_strata,
-    true_positive_ratio,
 )
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
 from services.evidence.shift import THRESHOLDS, apply_rule, covariate_weights, threshold_scores  # noqa: E402
@@ -57,25 +56,6 @@ from services.train.covariates import TrainingEntities, covariates  # noqa: E402
 from shared.re_data.io import read_examples  # noqa: E402
 
 VARIANTS = ("matched", "ratio", "calibration", "both")
-
-
-def weighted_cross_fitted(
-    probabilities, descriptors, gold, groups, fallback, weights, seed, folds=5, repeats=3
-):  # type: ignore[no-untyped-def]
-    """services.evidence.conditional.cross_fitted_posteriors with each fold's calibration weighted."""
-    _, index = np.unique(groups, return_inverse=True)
-    generator = np.random.default_rng(seed)
-    splits = np.repeat(fallback.apply(probabilities, descriptors)[None], repeats, axis=0)
-    for posteriors in splits:
-        fold = generator.permutation(index.max() + 1)[index] % folds
-        for k in range(folds):
-            held, rest = fold == k, fold != k
-            if held.any() and len(np.unique(gold[rest])) > 1:
-                calibration = fit_conditional_calibration(
-                    probabilities[rest], descriptors[rest], gold[rest], weights=weights[rest]
-                )
-                posteriors[held] = calibration.apply(probabilities[held], descriptors[held])
-    return splits
 
 
 def fold_curves(fold, test, seed: int, variants: list[str]) -> tuple[dict[str, np.ndarray], float]:  # type: ignore[no-untyped-def]
@@ -96,8 +76,8 @@ def fold_curves(fold, test, seed: int, variants: list[str]) -> tuple[dict[str, n
         calibration = fit_conditional_calibration(
             validation_probabilities, descriptors, gold, weights=row_weights
         )
-        cross_fitted = weighted_cross_fitted(
-            validation_probabilities, descriptors, gold, groups, calibration, row_weights, seed
+        cross_fitted = cross_fitted_posteriors(
+            validation_probabilities, descriptors, gold, groups, calibration, seed=seed, weights=row_weights
         )
         fit = conditional_fit(
             validation_probabilities, descriptors, gold, strata, test_probabilities, test_descriptors,
@@ -109,28 +89,12 @@ def fold_curves(fold, test, seed: int, variants: list[str]) -> tuple[dict[str, n
         cross_fitted, fit = fitted[variant in ("calibration", "both")]
         ratio_weights = weights if variant in ("ratio", "both") else None
         curves[variant] = np.array(
-            weighted_threshold_scores(
+            threshold_scores(
                 fit.adjusted, test_probabilities, gold, validation_probabilities, cross_fitted, fit.prior,
                 ratio_weights,
             )
         )  # fmt: skip
     return curves, float(weights.sum() ** 2 / np.square(weights).sum() / len(weights))
-
-
-def weighted_threshold_scores(
-    adjusted, test_probabilities, gold, probabilities, cross_fitted, prior, weights
-):  # type: ignore[no-untyped-def]
-    if weights is None:
-        return threshold_scores(adjusted, test_probabilities, gold, probabilities, cross_fitted, prior)
-    return [
-        float(expected_f1(
-            adjusted, apply_rule(test_probabilities, t),
-            true_positive_ratio=true_positive_ratio(
-                cross_fitted, gold, apply_rule(probabilities, t), weights, test_prior=prior
-            ),
-        )[0])
-        for t in THRESHOLDS
-    ]  # fmt: skip
 
 
 def one(data: Path, cache: Path, family: str, seed: int, variants: list[str]) -> tuple[str, int, dict, float]:  # type: ignore[type-arg]

@@ -184,10 +184,12 @@ def cross_fitted_posteriors(
     folds: int = FOLDS,
     repeats: int = REPEATS,
     seed: int = 0,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """(repeats × rows × labels): per split of validation's groups into folds, each row calibrated
     without its group's fold (whole groups per fold, as the test's rows are unseen groups); a fold
-    whose rest has a single label keeps `fallback`'s. The corrections are read off each split and
+    whose rest has a single label keeps `fallback`'s. `weights`: each row's weight in the fits
+    (bench/weighting_study.py; the product fits unweighted). The corrections are read off each split and
     averaged; the posteriors themselves are not: an average of calibrations is less noisy out of
     sample than the one calibration the test rows get, and EM recovered more of a shift on it (the
     deattenuation then fell short: +0.2 to +0.4 points more bias in (a) and (d) on the used seeds)."""
@@ -200,7 +202,10 @@ def cross_fitted_posteriors(
             held = fold == k
             rest = ~held
             if held.any() and len(np.unique(gold[rest])) > 1:
-                calibration = fit_conditional_calibration(probabilities[rest], descriptors[rest], gold[rest])
+                calibration = fit_conditional_calibration(
+                    probabilities[rest], descriptors[rest], gold[rest],
+                    weights=None if weights is None else weights[rest],
+                )  # fmt: skip
                 posteriors[held] = calibration.apply(probabilities[held], descriptors[held])
     return splits
 

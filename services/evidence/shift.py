@@ -348,15 +348,16 @@ def threshold_scores(
     probabilities: np.ndarray,
     cross_fitted: np.ndarray | None,
     test_prior: np.ndarray | None,
+    weights: np.ndarray | None = None,
 ) -> list[float]:
     """The test rows' expected micro-F1 of each rule in THRESHOLDS (the conditional estimators'
     point estimate, before any interval), its true positives scaled by validation's ratio for that
-    rule."""
+    rule (`weights`: validation's row weights in that ratio; the product reads it unweighted)."""
     return [
         float(expected_f1(
             adjusted, apply_rule(test_probabilities, t),
             true_positive_ratio=true_positive_ratio(
-                cross_fitted, gold, apply_rule(probabilities, t), test_prior=test_prior
+                cross_fitted, gold, apply_rule(probabilities, t), weights, test_prior=test_prior
             ),
         )[0])
         for t in THRESHOLDS
