@@ -84,9 +84,12 @@ Validation importance-weighted toward the test (the calibration, or the true-pos
 then studied on FRESH-18's cached models (bench/weighting_study.py) and not adopted; FRESH-19 was
 added here, with the estimator unchanged, before it was run: 8 more held-out pseudo-tests per family
 of the same estimator ((d) pooled over FRESH-15 to FRESH-18 was 2.00, at the issue's line).
+FRESH-20 was then added here, with the estimator unchanged, before it was run: 8 more held-out
+pseudo-tests per family of the same interval (family (c)'s had covered all 24 of FRESH-17 to
+FRESH-19: a share of 24 cannot tell 96% from 100%).
 
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl]
-                        [--set fresh-19|fresh-18|fresh-17|fresh-16|fresh-15|...|fresh|check|design|all]
+                        [--set fresh-20|fresh-19|fresh-18|fresh-17|...|fresh|check|design|all]
                         [--seeds S ...] [--jobs 2]
                         [--estimator ESTIMATOR] [--compare ESTIMATOR ...] [--cache DIR] [--folds 5]
 """
@@ -145,6 +148,7 @@ SEED_SETS = {
     "fresh-17": (4801, 4802, 4803, 4804, 4805, 4806, 4807, 4808),
     "fresh-18": (4901, 4902, 4903, 4904, 4905, 4906, 4907, 4908),
     "fresh-19": (5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008),
+    "fresh-20": (5101, 5102, 5103, 5104, 5105, 5106, 5107, 5108),
 }
 # the default run: five models per pseudo-test make a whole set take more than an hour here
 QUICK = SEED_SETS["fresh-7"][:2]
