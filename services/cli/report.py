@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.summaries import print_next
+from services.evidence.folds import unseen_error_widen
 from services.evidence.report import build_report, count_drops
 from shared.db.session import session_scope
 from shared.re_data.errors import DataFormatError
@@ -75,6 +76,7 @@ def side_by_side(estimate: dict[str, Any]) -> list[tuple[str, str]]:
          _interval(predicted)),
         ("estimator", f"{estimate['estimator']} ({estimate['test_rows']} test rows{_weights(estimate)})"),
         *_folds(estimate),
+        *_shift(estimate),
     ]  # fmt: skip
 
 
@@ -85,6 +87,16 @@ def _folds(estimate: dict[str, Any]) -> list[tuple[str, str]]:
         return []
     scores = ", ".join(f"{fold['predicted_test_micro_f1']['estimate']:.2f}" for fold in folds)
     return [(f"predicted by each of {len(folds)} calibration folds (the submitted model's first)", scores)]
+
+
+def _shift(estimate: dict[str, Any]) -> list[tuple[str, str]]:
+    """How far the test's estimated source × no_relation mix is from validation's: it widens the
+    interval (runs recorded before it was kept show nothing)."""
+    if "estimated_shift" not in estimate:
+        return []
+    shift = float(estimate["estimated_shift"])
+    return [("test's shift from validation (source × no_relation mix)",
+             f"{shift:.2f}: interval widened ×{unseen_error_widen(shift):.2f}")]  # fmt: skip
 
 
 def _weights(estimate: dict[str, Any]) -> str:

@@ -404,6 +404,25 @@ def conditional_fit(
     return ConditionalFit(calibration, calibrated, adjusted, prior)
 
 
+def mix_shift(
+    validation_strata: np.ndarray, validation_gold: np.ndarray, test_strata: np.ndarray, adjusted: np.ndarray
+) -> float:
+    """How far the test is from validation in what the estimator models of the shift: the total
+    variation distance between validation's mix of source stratum × (`no_relation` or a relation)
+    and the test's as estimated (each row's `no_relation` posterior under its stratum's estimated
+    prior), 0 to 1. Only `no_relation` against the rest: over all 30 labels EM's noise alone put the
+    distance at 0.03-0.15 where the test kept validation's mix (bench/gap.py family (c))."""
+    width = int(max(validation_strata.max(initial=0), test_strata.max(initial=0))) + 1
+    validation = np.zeros((width, 2))
+    np.add.at(validation, (validation_strata, (validation_gold != NO_RELATION_ID).astype(int)), 1.0)
+    test = np.zeros((width, 2))
+    no_relation = adjusted[:, NO_RELATION_ID]
+    np.add.at(test, test_strata, np.stack([no_relation, 1 - no_relation], axis=1))
+    if validation.sum() == 0 or test.sum() == 0:
+        return 0.0
+    return float(0.5 * np.abs(validation / validation.sum() - test / test.sum()).sum())
+
+
 def within_group_correlation(
     calibrated: np.ndarray, gold: np.ndarray, predicted: np.ndarray, groups: np.ndarray
 ) -> float:
@@ -512,7 +531,7 @@ def normal_interval(estimate: float, values: np.ndarray, level: float = 0.95, wi
     off-centre (its calibration sharper or flatter than the full one), which would shift a
     percentile interval off the estimate it is for. The interval stops at 0 and 100, where
     micro-F1 does: a test of a few rows has a spread wider than the scale. `widen` scales the
-    half-width (services.evidence.folds.UNSEEN_ERROR_WIDEN)."""
+    half-width (services.evidence.folds.unseen_error_widen)."""
     half = float(widen * NormalDist().inv_cdf(0.5 + level / 2) * np.std(values, ddof=1))
     draws = tuple(map(float, values))
     return Interval(estimate, max(estimate - half, 0.0), min(estimate + half, 100.0), draws)

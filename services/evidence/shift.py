@@ -48,6 +48,7 @@ from services.evidence.conditional import (
     cross_fitted_posteriors,
     expected_f1,
     fit_conditional_calibration,
+    mix_shift,
     pooled_strata,
     stratified_posteriors,
     true_positive_ratio,
@@ -155,6 +156,9 @@ class ShiftEstimate:
     # per calibration fold (services.evidence.folds): its model's predicted score at test_threshold,
     # and the threshold its own curve likes best
     folds: tuple[tuple[Interval, float | None], ...] = ()
+    # how far the test is from validation in source × no_relation mix (conditional.mix_shift; over
+    # folds their median): it widens the interval (services.evidence.folds.unseen_error_widen)
+    estimated_shift: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         def by_label(prior: np.ndarray) -> dict[str, float]:
@@ -170,6 +174,7 @@ class ShiftEstimate:
             "predicted_test_micro_f1_argmax": self.predicted_test_micro_f1_argmax.as_dict(),
             "covariate_effective_rows": round(self.covariate_effective_rows, 1),
             "test_rows": self.test_rows,
+            "estimated_shift": round(self.estimated_shift, 4),
             "folds": [  # each fold's score at test_threshold, and the threshold it would choose alone
                 {"predicted_test_micro_f1": score.as_dict(), "own_threshold": threshold}
                 for score, threshold in self.folds
@@ -407,6 +412,7 @@ def _prepare_conditional(
         else fit.prior
     )  # fmt: skip
     scores = threshold_scores(fit.adjusted, test_probabilities, gold, probabilities, cross_fitted, test_prior)
+    shift = mix_shift(strata, gold, test_strata, fit.adjusted)
 
     def finish(threshold: float | None) -> ShiftEstimate:
         submitted, argmax = conditional_intervals(
@@ -425,6 +431,7 @@ def _prepare_conditional(
             estimated_test_prior=reported_prior,
             training_prior=training_prior,
             test_rows=len(test_probabilities),
+            estimated_shift=shift,
         )
 
     return PreparedEstimate(THRESHOLDS[int(np.argmax(scores))], finish, tuple(scores))

@@ -12,6 +12,7 @@ from services.evidence.conditional import (
     drawn_sums,
     expected_sums,
     fit_conditional_calibration,
+    mix_shift,
     pooled_strata,
     stratified_posteriors,
     true_positive_ratio,
@@ -69,6 +70,8 @@ def test_news_heavy_no_relation_heavy_test_is_predicted_where_one_calibration_mi
         assert conditional.estimator == name
         submitted = micro_f1(gold_t, apply_rule(probs_t, conditional.test_threshold))
         assert conditional.estimated_test_prior[0] == pytest.approx(0.3 * 0.2 + 0.6 * 0.8, abs=0.04)
+        # source × no_relation mix: validation (.225, .525, .075, .175), test (.06, .14, .48, .32)
+        assert conditional.estimated_shift == pytest.approx(0.55, abs=0.05)
         # 800 wikitree validation rows measure the model there to about ±2 F1 points (one sd)
         assert abs(conditional.predicted_test_micro_f1.estimate - submitted) < 4
         interval = conditional.predicted_test_micro_f1
@@ -77,6 +80,25 @@ def test_news_heavy_no_relation_heavy_test_is_predicted_where_one_calibration_mi
     assert label.estimated_test_prior[0] < 0.45  # one EM for both sources: wikitree's no_relation is missed
     assert label.predicted_test_micro_f1.estimate - label_submitted > 3  # too high: relations it cannot see
     assert not label.predicted_test_micro_f1.covers(label_submitted)
+
+
+def test_the_shift_is_how_far_the_tests_estimated_source_and_no_relation_mix_is_from_validations() -> None:
+    strata = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    gold = np.array([0, 3, 5, 7, 0, 0, 2, 9])  # wikipedia: a quarter no_relation; news: half
+    like_validation = np.full((4, K), 0.75 / (K - 1))
+    like_validation[:, 0] = 0.25
+    news_half = np.full((4, K), 0.5 / (K - 1))
+    news_half[:, 0] = 0.5
+    posteriors = np.vstack([like_validation, news_half])
+    assert mix_shift(strata, gold, strata, posteriors) == pytest.approx(0.0)
+    # the relations moving among themselves is not a shift of this mix (EM's noise would be)
+    moved = posteriors.copy()
+    moved[:, 1:] = np.roll(moved[:, 1:], 3, axis=1)
+    assert mix_shift(strata, gold, strata, moved) == pytest.approx(0.0)
+    # all news and all no_relation: validation's news-no_relation quarter is all the overlap
+    assert mix_shift(strata, gold, np.ones(4, dtype=int), np.eye(K)[[0, 0, 0, 0]]) == pytest.approx(0.75)
+    # a source validation has no rows of counts wholly as shift
+    assert mix_shift(strata, gold, np.full(4, 2), news_half) == pytest.approx(1.0)
 
 
 def test_without_rows_to_describe_the_record_says_label() -> None:

@@ -5,16 +5,18 @@ import numpy as np
 
 from services.evidence.bootstrap import Interval
 from services.evidence.folds import (
-    UNSEEN_ERROR_WIDEN,
     estimate_over_folds,
     joint_threshold,
     median_interval,
     median_over_folds,
+    unseen_error_widen,
 )
 from services.evidence.shift import THRESHOLDS, PreparedEstimate, ShiftEstimate
 
 
-def estimate(score: Interval, threshold: float | None, no_relation: float) -> ShiftEstimate:
+def estimate(
+    score: Interval, threshold: float | None, no_relation: float, shift: float = 0.44
+) -> ShiftEstimate:
     prior = np.full(30, (1 - no_relation) / 29)
     prior[0] = no_relation
     return ShiftEstimate(
@@ -22,7 +24,7 @@ def estimate(score: Interval, threshold: float | None, no_relation: float) -> Sh
         validation_micro_f1_at_threshold=71.0, test_threshold=threshold, predicted_test_micro_f1=score,
         predicted_test_micro_f1_argmax=Interval(score.estimate - 1, score.low - 1, score.high - 1),
         estimated_test_prior=prior, validation_prior=np.full(30, 1 / 30), training_prior=np.full(30, 1 / 30),
-        covariate_effective_rows=100.0, test_rows=300,
+        covariate_effective_rows=100.0, test_rows=300, estimated_shift=shift,
     )  # fmt: skip
 
 
@@ -130,9 +132,21 @@ def test_one_fold_with_resamples_keeps_its_own_interval() -> None:
 def test_the_products_interval_is_the_medians_widened_for_what_the_refits_cannot_see() -> None:
     folds = resampled_folds([60.0, 60.5, 59.5])
     plain = median_interval(folds)
-    combined = median_over_folds([estimate(fold, 0.5, 0.6) for fold in folds]).predicted_test_micro_f1
-    assert UNSEEN_ERROR_WIDEN > 1 and combined.estimate == plain.estimate == 60.0
-    assert np.isclose(combined.high - combined.low, UNSEEN_ERROR_WIDEN * (plain.high - plain.low))
-    assert np.isclose(combined.high - combined.estimate, combined.estimate - combined.low)  # still centred
+    shifts = [0.5, 0.2, 0.3]  # each fold's estimated shift: their median widens
+    combined = median_over_folds([estimate(fold, 0.5, 0.6, d) for fold, d in zip(folds, shifts, strict=True)])
+    interval = combined.predicted_test_micro_f1
+    assert interval.estimate == plain.estimate == 60.0 and combined.estimated_shift == 0.3
+    assert np.isclose(interval.high - interval.low, np.sqrt(1.3) * (plain.high - plain.low))
+    assert np.isclose(interval.high - interval.estimate, interval.estimate - interval.low)  # still centred
+    assert combined.as_dict()["estimated_shift"] == 0.3  # recorded with the run
     near_top = median_over_folds([estimate(fold, 0.5, 0.6) for fold in resampled_folds([99.0, 99.5, 98.5])])
     assert near_top.predicted_test_micro_f1.high == 100.0  # widened, it still stops where micro-F1 does
+
+
+def test_the_widening_grows_with_the_shift_and_is_none_without_one() -> None:
+    assert unseen_error_widen(0.0) == 1.0
+    assert np.isclose(unseen_error_widen(0.44), 1.2)  # the constant it replaced, at (a)-(d)'s mean shift
+    assert unseen_error_widen(0.1) < unseen_error_widen(0.5) < unseen_error_widen(1.0) == np.sqrt(2)
+    assert unseen_error_widen(-0.01) == 1.0  # never narrower than the refits say
+    unshifted = median_over_folds([estimate(fold, 0.5, 0.6, 0.0) for fold in resampled_folds([60.0, 60.5])])
+    assert unshifted.predicted_test_micro_f1 == median_interval(resampled_folds([60.0, 60.5]))

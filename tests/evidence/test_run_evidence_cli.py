@@ -56,6 +56,9 @@ def test_report_run_estimates_the_test_prior_and_keeps_it_on_the_record(recorded
         kept = runs_repository.get(session, run_id=run_id).metrics["test_estimate"]  # type: ignore[union-attr]
     assert kept["test_rows"] == 300 and kept["test_file"]["rows"] == 300
     assert kept["estimator"] == CHOSEN
+    # the shift that widened its interval is kept and shown (unseen_error_widen = √(1 + shift))
+    assert 0.0 <= kept["estimated_shift"] <= 1.0
+    assert f"interval widened ×{(1 + kept['estimated_shift']) ** 0.5:.2f}" in shown.stdout
     assert f"{CHOSEN} (300 test rows)" in shown.stdout  # no importance weights to speak of
     assert sum(kept["prior"]["estimated_test"].values()) == pytest.approx(1.0, abs=1e-3)
     interval = kept["predicted_test_micro_f1"]
