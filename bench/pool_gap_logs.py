@@ -25,23 +25,33 @@ PSEUDO_TEST = re.compile(r"^\((\w)\) .*seed (\d+):")
 PREDICTED = r"^\s+{}\s+predicted\s+([\d.]+) \[([\d.]+), ([\d.]+)\] → submitted\s+([\d.]+)"
 
 
-def pseudo_tests(path: Path, estimator: str = CHOSEN) -> dict[str, list[tuple[float, float, float, float]]]:
-    """family letter → (predicted, low, high, submitted's pseudo-test score) from `estimator`'s line
-    after each pseudo-test's header."""
+Row = tuple[float, float, float, float]  # predicted, low, high, submitted's pseudo-test score
+
+
+def seeded_pseudo_tests(path: Path, estimator: str = CHOSEN) -> list[tuple[str, int, Row]]:
+    """(family letter, seed, row) from `estimator`'s line after each pseudo-test's header."""
     predicted_line = re.compile(PREDICTED.format(re.escape(estimator)))
-    found: dict[str, list[tuple[float, float, float, float]]] = {}
-    family = None
+    found: list[tuple[str, int, Row]] = []
+    header = None
     for line in path.read_text(encoding="utf-8").splitlines():
-        if header := PSEUDO_TEST.match(line):
-            family = header.group(1)
-        elif family and (scores := predicted_line.search(line)):
+        if matched := PSEUDO_TEST.match(line):
+            header = matched
+        elif header and (scores := predicted_line.search(line)):
             predicted, low, high, submitted = map(float, scores.groups())
-            found.setdefault(family, []).append((predicted, low, high, submitted))
-            family = None
+            found.append((header.group(1), int(header.group(2)), (predicted, low, high, submitted)))
+            header = None
     return found
 
 
-def widened(row: tuple[float, float, float, float], widen: float) -> tuple[float, float, float, float]:
+def pseudo_tests(path: Path, estimator: str = CHOSEN) -> dict[str, list[Row]]:
+    """family letter → its pseudo-tests' rows, in the log's order."""
+    found: dict[str, list[Row]] = {}
+    for family, _, row in seeded_pseudo_tests(path, estimator):
+        found.setdefault(family, []).append(row)
+    return found
+
+
+def widened(row: Row, widen: float) -> Row:
     predicted, low, high, submitted = row
     return (
         predicted,
@@ -68,16 +78,19 @@ def main() -> None:
     ]
     for family in "abcd":
         rows = [row for log in logs for row in log.get(family, [])]
-        if not rows:
-            continue
-        errors = [predicted - submitted for predicted, _, _, submitted in rows]
-        covered = sum(low <= submitted <= high for _, low, high, submitted in rows)
-        z = [z_score(predicted - submitted, high - low) for predicted, low, high, submitted in rows]
-        print(
-            f"({family}) {len(rows)} pseudo-tests  mean |gap| {sum(map(abs, errors)) / len(rows):.2f}  "
-            f"signed {sum(errors) / len(rows):+.2f}  coverage {covered}/{len(rows)}  "
-            f"rms z {math.sqrt(sum(x * x for x in z) / len(z)):.2f}"
-        )
+        if rows:
+            print(summary(family, rows))
+
+
+def summary(family: str, rows: list[Row]) -> str:
+    errors = [predicted - submitted for predicted, _, _, submitted in rows]
+    covered = sum(low <= submitted <= high for _, low, high, submitted in rows)
+    z = [z_score(predicted - submitted, high - low) for predicted, low, high, submitted in rows]
+    return (
+        f"({family}) {len(rows)} pseudo-tests  mean |gap| {sum(map(abs, errors)) / len(rows):.2f}  "
+        f"signed {sum(errors) / len(rows):+.2f}  coverage {covered}/{len(rows)}  "
+        f"rms z {math.sqrt(sum(x * x for x in z) / len(z)):.2f}"
+    )
 
 
 if __name__ == "__main__":

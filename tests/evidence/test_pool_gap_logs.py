@@ -59,3 +59,15 @@ def test_without_logs_says_how_to_call_it(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         pool_gap_logs.main()
     assert "usage" in capsys.readouterr().err
+
+
+def test_a_log_under_the_old_constant_reads_as_the_shift_grown_widening_would_draw_it() -> None:
+    spec = importlib.util.spec_from_file_location("rewiden_gap_logs", SCRIPT.parent / "rewiden_gap_logs.py")
+    assert spec is not None and spec.loader is not None
+    rewiden = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rewiden)
+    row = (50.0, 47.6, 52.4, 49.0)  # logged at 1.2: half-width 2.4, so 2.0 unwidened
+    assert rewiden.rewidened(row, 0.0) == pytest.approx((50.0, 48.0, 52.0, 49.0))  # no shift: the refits'
+    assert rewiden.rewidened(row, 0.44) == pytest.approx(row)  # √1.44 is the old constant
+    assert rewiden.rewidened(row, 1.0)[2] == pytest.approx(50.0 + 2.0 * 2**0.5)
+    assert rewiden.rewidened((99.0, 98.0, 100.0, 99.5), 1.0)[2] == 100.0  # still stops at 100
