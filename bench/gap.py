@@ -90,9 +90,12 @@ FRESH-19: a share of 24 cannot tell 96% from 100%). While it ran, the widening w
 with the test's estimated shift (services.evidence.folds.unseen_error_widen, studied on FRESH-18's
 and FRESH-19's cached models) and fixed before any FRESH-20 result was read: it is held out for
 both (the widening only scales the half-width, so the run's intervals rescale exactly).
+FRESH-21 and FRESH-22 were then added here, with the estimator and the √(1 + d) widening
+unchanged, before either was run: with FRESH-20, 24 held-out pseudo-tests per family under one
+interval (FRESH-20's (c) covered 8 of 8 at rms z 0.89: a share needs more than 8).
 
     python bench/gap.py [--data ../shared/data/klue-re/train.jsonl]
-                        [--set fresh-20|fresh-19|fresh-18|fresh-17|...|fresh|check|design|all]
+                        [--set fresh-22|fresh-21|fresh-20|...|fresh|check|design|all]
                         [--seeds S ...] [--jobs 2]
                         [--estimator ESTIMATOR] [--compare ESTIMATOR ...] [--cache DIR] [--folds 5]
 """
@@ -152,6 +155,8 @@ SEED_SETS = {
     "fresh-18": (4901, 4902, 4903, 4904, 4905, 4906, 4907, 4908),
     "fresh-19": (5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008),
     "fresh-20": (5101, 5102, 5103, 5104, 5105, 5106, 5107, 5108),
+    "fresh-21": (5201, 5202, 5203, 5204, 5205, 5206, 5207, 5208),
+    "fresh-22": (5301, 5302, 5303, 5304, 5305, 5306, 5307, 5308),
 }
 # the default run: five models per pseudo-test make a whole set take more than an hour here
 QUICK = SEED_SETS["fresh-7"][:2]
