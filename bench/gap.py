@@ -116,6 +116,7 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from services.evidence.folds import unseen_error_widen  # noqa: E402
 from services.evidence.klue_f1 import micro_f1  # noqa: E402
 from services.evidence.prior import reweighted_micro_f1, weighted_prior  # noqa: E402
 from services.evidence.shift import CHOSEN, ESTIMATORS, apply_rule, best_threshold  # noqa: E402
@@ -327,7 +328,8 @@ def one_pseudo_test(rows: Sequence[REExample], family: str, seed: int, chosen: s
             f"[{predicted.low:.2f}, {predicted.high:.2f}] "
             f"→ submitted {submitted:6.2f} (t={estimate.test_threshold}); no_relation estimated "
             f"{estimate.estimated_test_prior[0]:.2f}; "
-            f"weights worth {estimate.covariate_effective_rows:.0f} rows\n"
+            f"weights worth {estimate.covariate_effective_rows:.0f} rows; "
+            f"shift {estimate.estimated_shift:.2f} (×{unseen_error_widen(estimate.estimated_shift):.2f})\n"
         )  # fmt: skip
     for kept in ("predicted", "covered", "signed", "no_relation", "z"):
         result[kept] = result[f"{kept}:{chosen}"]
