@@ -39,6 +39,8 @@ def test_pools_the_products_estimator_of_each_pseudo_test_over_logs(tmp_path, ca
     # (a): errors -1 and +3 (the debiased line is not read), the first covered, the second not
     assert lines[0].startswith("(a) 2 pseudo-tests  mean |gap| 2.00  signed +1.00  coverage 1/2")
     assert lines[1].startswith("(d) 1 pseudo-tests  mean |gap| 5.00  signed -5.00  coverage 0/1")
+    # how far each count is from telling a 95% interval apart: 1 of 2 allows 0.01-0.99
+    assert "coverage 1/2 (0.01-0.99 allowed)" in lines[0]
     assert len(lines) == 2
 
 
@@ -71,3 +73,10 @@ def test_a_log_under_the_old_constant_reads_as_the_shift_grown_widening_would_dr
     assert rewiden.rewidened(row, 0.44) == pytest.approx(row)  # √1.44 is the old constant
     assert rewiden.rewidened(row, 1.0)[2] == pytest.approx(50.0 + 2.0 * 2**0.5)
     assert rewiden.rewidened((99.0, 98.0, 100.0, 99.5), 1.0)[2] == 100.0  # still stops at 100
+
+
+def test_a_coverage_count_is_read_with_the_range_it_allows() -> None:
+    # every one of 24 covered is still what a 95% interval draws about three times in ten
+    assert pool_gap_logs.coverage_range(24, 24) == "0.86-1.00 allowed"
+    assert pool_gap_logs.coverage_range(47, 48) == "0.89-1.00 allowed"
+    assert pool_gap_logs.coverage_range(0, 8) == "0.00-0.37 allowed"
