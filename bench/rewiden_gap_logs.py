@@ -5,9 +5,10 @@ own steps (the calibration, the prior per source, conditional.mix_shift; the med
 calibration folds), and its logged interval is scaled by √(1 + d) / 1.2 about its estimate. That is
 exact up to the log's rounding: the widening only scales the half-width (the point estimates, the
 refits and the folds' excess do not depend on it). Prints each pseudo-test's d, then per family the
-logged and the rescaled figures (as bench/pool_gap_logs.py prints them).
+logged and the rescaled figures (as bench/pool_gap_logs.py prints them); with --out, the rescaled
+pseudo-tests as gap.py logs them, to pool with logs run at √(1 + d).
 
-    python bench/rewiden_gap_logs.py fresh-20.log --cache C20 [--data train.jsonl] [--jobs 2]
+    python bench/rewiden_gap_logs.py fresh-20.log --cache C20 [--jobs 2] [--out fresh-20-rescaled.log]
 
 The cache must hold the run's models (`bench/gap.py --cache`): a pseudo-test without them would be
 trained again, as gap.py would.
@@ -69,6 +70,17 @@ def estimated_shift(data: Path, cache: Path, letter: str, seed: int) -> float:
     return float(np.median(shifts))
 
 
+def as_logged(letter: str, seed: int, row: Row, shift: float) -> str:
+    """One pseudo-test as gap.py logs it (the lines bench/pool_gap_logs.py reads), rescaled."""
+    predicted, low, high, submitted = row
+    return (
+        f"({letter}) rescaled from a log at ×{LOGGED_WIDEN}  seed {seed}:\n"
+        f"    {gap.CHOSEN:<16} predicted {predicted:6.2f} [{low:.2f}, {high:.2f}] "
+        f"→ submitted {submitted:6.2f}; "
+        f"shift {shift:.2f} (×{unseen_error_widen(shift):.2f})\n"
+    )
+
+
 def rewidened(row: Row, shift: float, logged_widen: float = LOGGED_WIDEN) -> Row:
     return widened(row, unseen_error_widen(shift) / logged_widen)
 
@@ -81,6 +93,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True, help="the run's --cache (one for all logs)")
     parser.add_argument("--data", type=Path, default=gap.DEFAULT_DATA)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--out", type=Path, help="also write the rescaled pseudo-tests, as gap.py logs them")
     args = parser.parse_args()
     found = [entry for path in args.logs for entry in seeded_pseudo_tests(path)]
     with ProcessPoolExecutor(args.jobs) as pool:
@@ -92,10 +105,16 @@ def main() -> None:
         )
     for (family, seed, _), shift in zip(found, shifts, strict=True):
         print(f"({family}) seed {seed}: d {shift:.3f}  widened ×{unseen_error_widen(shift):.3f}")
-    for name, rows in (
-        (f"logged (×{LOGGED_WIDEN})", [row for _, _, row in found]),
-        ("√(1 + d)", [rewidened(row, shift) for (_, _, row), shift in zip(found, shifts, strict=True)]),
-    ):
+    rescaled = [rewidened(row, shift) for (_, _, row), shift in zip(found, shifts, strict=True)]
+    if args.out:
+        args.out.write_text(
+            "".join(
+                as_logged(family, seed, row, shift)
+                for (family, seed, _), row, shift in zip(found, rescaled, shifts, strict=True)
+            ),
+            encoding="utf-8",
+        )
+    for name, rows in ((f"logged (×{LOGGED_WIDEN})", [row for _, _, row in found]), ("√(1 + d)", rescaled)):
         print(name)
         for family in "abcd":
             if chosen := [row for (f, _, _), row in zip(found, rows, strict=True) if f == family]:

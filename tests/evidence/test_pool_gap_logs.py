@@ -80,3 +80,16 @@ def test_a_coverage_count_is_read_with_the_range_it_allows() -> None:
     assert pool_gap_logs.coverage_range(24, 24) == "0.86-1.00 allowed"
     assert pool_gap_logs.coverage_range(47, 48) == "0.89-1.00 allowed"
     assert pool_gap_logs.coverage_range(0, 8) == "0.00-0.37 allowed"
+
+
+def test_a_rescaled_log_pools_with_logs_run_at_the_new_widening(tmp_path) -> None:
+    spec = importlib.util.spec_from_file_location("rewiden_gap_logs", SCRIPT.parent / "rewiden_gap_logs.py")
+    assert spec is not None and spec.loader is not None
+    rewiden = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rewiden)
+    rescaled = rewiden.rewidened((50.0, 47.6, 52.4, 49.0), 0.0)
+    log = tmp_path / "rescaled.log"
+    log.write_text(rewiden.as_logged("c", 5101, rescaled, 0.0), encoding="utf-8")
+
+    assert pool_gap_logs.seeded_pseudo_tests(log) == [("c", 5101, pytest.approx((50.0, 48.0, 52.0, 49.0)))]
+    assert "shift 0.00 (×1.00)" in log.read_text(encoding="utf-8")
